@@ -1,1 +1,6 @@
+//! imrlint: checks California IMR determination letters against treatment guidelines.
+
+pub mod citation;
 pub mod facts;
+pub mod letter;
+pub mod span;

@@ -1,0 +1,344 @@
+//! Guideline citations ("Decision based on MTUS ACOEM Chapter 12 Low Back Complaints
+//! Page(s): 303-4") turned into structured references.
+
+use crate::span::Span;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// Which guideline a reference points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// ACOEM Practice Guidelines chapters adopted into the MTUS (8 CCR 9792.22-9792.23).
+    MtusAcoem,
+    /// MTUS Chronic Pain Medical Treatment Guidelines (8 CCR 9792.24.2).
+    MtusCpmtg,
+    /// MTUS Acupuncture Medical Treatment Guidelines (8 CCR 9792.24.1).
+    MtusAcupuncture,
+    /// MTUS Postsurgical Treatment Guidelines (8 CCR 9792.24.3).
+    MtusPostsurgical,
+    /// Official Disability Guidelines (non-MTUS).
+    Odg,
+    /// Anything else (journal articles, other guidelines).
+    Other,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::MtusAcoem => "mtus-acoem",
+            Source::MtusCpmtg => "mtus-cpmtg",
+            Source::MtusAcupuncture => "mtus-acupuncture",
+            Source::MtusPostsurgical => "mtus-postsurgical",
+            Source::Odg => "odg",
+            Source::Other => "other",
+        }
+    }
+
+    pub fn is_mtus(self) -> bool {
+        matches!(
+            self,
+            Source::MtusAcoem | Source::MtusCpmtg | Source::MtusAcupuncture | Source::MtusPostsurgical
+        )
+    }
+}
+
+/// An inclusive page range; a single page has `start == end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// One guideline a citation line relies on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuidelineRef {
+    pub source: Source,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub chapter: Option<u32>,
+    /// Chapter title or topic as written ("Low Back Complaints", "MRIs").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<PageRange>,
+    pub span: Span,
+}
+
+/// A whole guideline line of one item (claims administrator's or reviewer's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    pub text: String,
+    pub span: Span,
+    /// The line says the decision was not based on the MTUS.
+    pub not_based_on_mtus: bool,
+    pub refs: Vec<GuidelineRef>,
+}
+
+impl Citation {
+    /// The distinct sources cited, in order of first appearance.
+    pub fn sources(&self) -> Vec<Source> {
+        let mut out: Vec<Source> = Vec::new();
+        for r in &self.refs {
+            if !out.contains(&r.source) {
+                out.push(r.source);
+            }
+        }
+        out
+    }
+}
+
+struct Patterns {
+    not_mtus: Regex,
+    source: Regex,
+    chapter: Regex,
+    pages: Regex,
+    page_item: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        not_mtus: Regex::new(
+            r"(?i)\b(?:did\s+not|didn't|does\s+not)\s+base\s+(?:their|his|her|its|the)\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS|\bnon-?\s*MTUS\b",
+        )
+        .unwrap(),
+        // Order matters: the specific MTUS parts before the bare "ACOEM"/"MTUS".
+        source: Regex::new(
+            r"(?ix)
+            (?P<acu>acupuncture\s+medical\s+treatment\s+guidelines?)
+            |(?P<post>post-?\s*surgical\s+(?:treatment\s+)?guidelines?|\bPSTG\b)
+            |(?P<cp>chronic\s+pain\s+(?:medical\s+)?treatment\s+guidelines?|\bCPMTG\b|\bMTUS\s*\(?\s*chronic\s+pain)
+            |(?P<acoem>\bACOEM\b|occupational\s+medicine\s+practice\s+guidelines?)
+            |(?P<odg>official\s+disability\s+guidelines?(?:\s*\(ODG\))?|\bODG\b)
+            |(?P<mtus>\b(?:CA\s+)?MTUS\b)
+            ",
+        )
+        .unwrap(),
+        chapter: Regex::new(r"(?i)\bchapter\s+(\d{1,2})\b(?:\s*[:,-]?\s*([A-Z][A-Za-z,&/' -]*?))?(?:\s*[,.;(]|\s+Pages?\b|\s+p\.|\s*$)").unwrap(),
+        pages: Regex::new(r"(?i)\b(?:page\s*\(s\)|pages?|pp?\.)\s*:?\s*((?:\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*(?:,|&|and)\s*)?)+)").unwrap(),
+        page_item: Regex::new(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?").unwrap(),
+    })
+}
+
+/// Expands a page range as letters write it: "303-4" is 303 to 304, "58-60" is 58 to 60.
+pub fn expand_range(start: u32, end_text: &str) -> PageRange {
+    let s = start.to_string();
+    let end = if end_text.len() < s.len() {
+        format!("{}{}", &s[..s.len() - end_text.len()], end_text)
+            .parse()
+            .unwrap_or(start)
+    } else {
+        end_text.parse().unwrap_or(start)
+    };
+    PageRange {
+        start,
+        end: end.max(start),
+    }
+}
+
+/// Parses the page list of a citation ("303-4", "58-60, 63", "303").
+pub fn parse_pages(text: &str) -> Vec<PageRange> {
+    let p = patterns();
+    let mut out = Vec::new();
+    for m in p.pages.captures_iter(text) {
+        for c in p.page_item.captures_iter(&m[1]) {
+            let Ok(start) = c[1].parse::<u32>() else { continue };
+            out.push(match c.get(2) {
+                Some(e) => expand_range(start, e.as_str()),
+                None => PageRange { start, end: start },
+            });
+        }
+    }
+    out
+}
+
+/// Parses a guideline line. `span_of` maps a byte range of `text` to a source span.
+pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> Citation {
+    let p = patterns();
+    let not_based_on_mtus = p.not_mtus.is_match(text);
+    // Each source mention starts a reference that runs to the next mention.
+    let mut marks: Vec<(usize, Source)> = Vec::new();
+    for c in p.source.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let source = if c.name("acu").is_some() {
+            Source::MtusAcupuncture
+        } else if c.name("post").is_some() {
+            Source::MtusPostsurgical
+        } else if c.name("cp").is_some() {
+            Source::MtusCpmtg
+        } else if c.name("acoem").is_some() {
+            Source::MtusAcoem
+        } else if c.name("odg").is_some() {
+            Source::Odg
+        } else {
+            // A bare "MTUS" is only a reference when nothing more specific follows it
+            // closely ("MTUS ACOEM", "MTUS Chronic Pain").
+            let rest = &text[m.end()..];
+            let next_specific = p
+                .source
+                .captures(rest)
+                .filter(|n| n.name("mtus").is_none() && n.get(0).unwrap().start() < 12)
+                .is_some();
+            if next_specific || (not_based_on_mtus && is_negated_mtus(text, m.start())) {
+                continue;
+            }
+            Source::MtusCpmtg
+        };
+        // Merge "Official Disability Guidelines (ODG)" style repeats of the same source.
+        if let Some(&(prev_at, prev_src)) = marks.last() {
+            if prev_src == source && m.start() - prev_at < 60 {
+                continue;
+            }
+        }
+        marks.push((m.start(), source));
+    }
+    let mut refs = Vec::new();
+    for (k, &(at, source)) in marks.iter().enumerate() {
+        let end = marks.get(k + 1).map(|m| m.0).unwrap_or(text.len());
+        let part = &text[at..end];
+        let mut chapter = None;
+        let mut title = None;
+        if let Some(c) = p.chapter.captures(part) {
+            chapter = c[1].parse().ok();
+            title = c
+                .get(2)
+                .map(|t| t.as_str().trim().trim_end_matches(',').to_string());
+        }
+        if title.as_deref().is_none_or(str::is_empty) {
+            title = topic_after_source(part);
+        }
+        let pages = parse_pages(part);
+        let trimmed_end = at + part.trim_end().len();
+        refs.push(GuidelineRef {
+            source,
+            chapter,
+            title: title.filter(|t| !t.is_empty()),
+            pages,
+            span: span_of(at, trimmed_end),
+        });
+    }
+    // A line that cites something that is neither MTUS nor ODG ("Non-MTUS Citation:
+    // American College of Radiology ...").
+    if refs.is_empty() {
+        if let Some(rest) = other_citation_text(text) {
+            let at = text.len() - rest.len();
+            refs.push(GuidelineRef {
+                source: Source::Other,
+                chapter: None,
+                title: Some(rest.trim().to_string()),
+                pages: parse_pages(rest),
+                span: span_of(at, text.len()),
+            });
+        }
+    }
+    Citation {
+        text: text.to_string(),
+        span,
+        not_based_on_mtus,
+        refs,
+    }
+}
+
+fn is_negated_mtus(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let lower = before.to_ascii_lowercase();
+    lower.ends_with("on the ") || lower.ends_with("on ") || lower.ends_with("non-") || lower.ends_with("non ")
+}
+
+/// For "ODG, Low Back Chapter, MRIs" and "MTUS Chronic Pain ... Guidelines, Opioids" the
+/// words after the source name.
+fn topic_after_source(part: &str) -> Option<String> {
+    let p = patterns();
+    let m = p.source.find(part)?;
+    let rest = part[m.end()..]
+        .trim_start_matches(|c: char| c == ')' || c == ',' || c == ':' || c == ';' || c.is_whitespace())
+        .trim_start_matches("(ODG)")
+        .trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+    let rest = match p.pages.find(rest) {
+        Some(pm) => &rest[..pm.start()],
+        None => rest,
+    };
+    let t = rest.trim().trim_end_matches(['.', ',', ';']).trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn other_citation_text(text: &str) -> Option<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"(?i)(?:non-?\s*MTUS\s+citation\s*[:x]?\s*|decision\s+based\s+on\s+)").unwrap());
+    let m = re.find_iter(text).last()?;
+    let rest = &text[m.end()..];
+    let t = rest.trim().trim_end_matches('.').trim();
+    (!t.is_empty() && !t.eq_ignore_ascii_case("x")).then_some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cite(text: &str) -> Citation {
+        parse(text, Span::new(0, text.len()), &|s, e| Span::new(s, e))
+    }
+
+    #[test]
+    fn acoem_chapter_with_abbreviated_pages() {
+        let c = cite("Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 303-4.");
+        assert!(!c.not_based_on_mtus);
+        assert_eq!(c.refs.len(), 1);
+        let r = &c.refs[0];
+        assert_eq!(r.source, Source::MtusAcoem);
+        assert_eq!(r.chapter, Some(12));
+        assert_eq!(r.title.as_deref(), Some("Low Back Complaints"));
+        assert_eq!(r.pages, vec![PageRange { start: 303, end: 304 }]);
+    }
+
+    #[test]
+    fn non_mtus_odg_line() {
+        let c = cite("The Expert Reviewer did not base their decision on the MTUS. Decision based on Non-MTUS Citation x Official Disability Guidelines (ODG), Low Back Chapter, MRIs (magnetic resonance imaging).");
+        assert!(c.not_based_on_mtus);
+        assert_eq!(c.sources(), vec![Source::Odg]);
+        assert_eq!(
+            c.refs[0].title.as_deref(),
+            Some("Low Back Chapter, MRIs (magnetic resonance imaging)")
+        );
+    }
+
+    #[test]
+    fn chronic_pain_and_acupuncture_and_postsurgical() {
+        let c = cite("Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Opioids Page(s): 74-96.");
+        assert_eq!(c.sources(), vec![Source::MtusCpmtg]);
+        assert_eq!(c.refs[0].pages, vec![PageRange { start: 74, end: 96 }]);
+        assert_eq!(
+            cite("Decision based on MTUS Acupuncture Medical Treatment Guidelines.").sources(),
+            vec![Source::MtusAcupuncture]
+        );
+        assert_eq!(
+            cite("Decision based on MTUS Postsurgical Treatment Guidelines.").sources(),
+            vec![Source::MtusPostsurgical]
+        );
+    }
+
+    #[test]
+    fn two_sources_on_one_line() {
+        let c = cite("Decision based on MTUS ACOEM Chapter 8 Neck and Upper Back Complaints Page(s): 177-178, and Official Disability Guidelines (ODG), Neck Chapter.");
+        assert_eq!(c.sources(), vec![Source::MtusAcoem, Source::Odg]);
+        assert_eq!(c.refs[0].chapter, Some(8));
+        assert_eq!(c.refs[0].pages, vec![PageRange { start: 177, end: 178 }]);
+    }
+
+    #[test]
+    fn page_lists() {
+        assert_eq!(
+            parse_pages("Pages 58-60, 63"),
+            vec![PageRange { start: 58, end: 60 }, PageRange { start: 63, end: 63 }]
+        );
+        assert_eq!(parse_pages("p. 1098-9"), vec![PageRange { start: 1098, end: 1099 }]);
+    }
+
+    #[test]
+    fn other_source() {
+        let c = cite("Decision based on Non-MTUS Citation: American College of Radiology Appropriateness Criteria.");
+        assert!(c.not_based_on_mtus);
+        assert_eq!(c.sources(), vec![Source::Other]);
+    }
+}

@@ -1,0 +1,175 @@
+//! Values shared by every layout: dates, header key/value blocks, patient facts.
+
+use super::model::{DateValue, Field, Header, Patient, Sex, Value};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn date_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap())
+}
+
+/// Reads the first US-style date (MM/DD/YYYY or MM/DD/YY) in `field_text[start..]`.
+pub fn find_date(f: &Field, start: usize) -> Option<DateValue> {
+    let hay = f.text.get(start..)?;
+    let c = date_re().captures(hay)?;
+    let m = c.get(0).unwrap();
+    let iso = iso_date(&c[1], &c[2], &c[3])?;
+    Some(DateValue {
+        date: iso,
+        text: m.as_str().to_string(),
+        span: f.source_span(start + m.start(), start + m.end()),
+    })
+}
+
+fn iso_date(m: &str, d: &str, y: &str) -> Option<String> {
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    let mut y: u32 = y.parse().ok()?;
+    if y < 100 {
+        y += if y < 70 { 2000 } else { 1900 };
+    }
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+const HEADER_KEYS: &str = r"Case\s+Number|IMR\s+Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date|Priority|Application\s+Received|Treatment\(s\)\s+in\s+Dispute(?:\s+Listed\s+on\s+IMR\s+Application)?|Employee\s+Name|Provider\s+Name|Claim\s+Number";
+
+fn header_key_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(&format!(r"(?i)\b({HEADER_KEYS})\s*:")).unwrap())
+}
+
+/// Reads "Key: value" pairs (several may share a line) into the header.
+pub fn read_header(block: &Field, header: &mut Header) {
+    let keys: Vec<_> = header_key_re().captures_iter(&block.text).collect();
+    for (k, c) in keys.iter().enumerate() {
+        let whole = c.get(0).unwrap();
+        let key = c[1].to_ascii_lowercase();
+        let key: String = key.split_whitespace().collect::<Vec<_>>().join(" ");
+        let vstart = whole.end();
+        let vend = keys
+            .get(k + 1)
+            .map(|n| n.get(0).unwrap().start())
+            .unwrap_or(block.text.len());
+        let raw = &block.text[vstart..vend];
+        let lead = raw.len() - raw.trim_start().len();
+        let value = raw.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let (s, e) = (vstart + lead, vstart + lead + value.len());
+        let field = Field::plain(value, block.source_span(s, e));
+        let date = || find_date(block, s).filter(|d| d.span.start < block.source_span(e, e).start);
+        match key.as_str() {
+            "case number" | "imr case number" => header.case_number = Some(field),
+            "date assigned" => header.date_assigned = date(),
+            "date of injury" => header.date_of_injury = date(),
+            "decision date" => header.decision_date = date(),
+            "ur denial date" => header.ur_denial_date = date(),
+            "priority" => header.priority = Some(field),
+            "application received" => header.application_received = date(),
+            k if k.starts_with("treatment(s) in dispute") => {
+                header.treatments_in_dispute = Some(field)
+            }
+            _ => {}
+        }
+    }
+}
+
+struct PatientPatterns {
+    age: Regex,
+    sex: Regex,
+    injury: Regex,
+    visit: Regex,
+}
+
+fn patient_patterns() -> &'static PatientPatterns {
+    static P: OnceLock<PatientPatterns> = OnceLock::new();
+    P.get_or_init(|| PatientPatterns {
+        age: Regex::new(r"(?i)\b(\d{1,3})[- ]?(?:year|yr)s?[- ]?old\b|\bage[d:]?\s+(\d{1,3})\b").unwrap(),
+        sex: Regex::new(r"(?i)\b(male|female|man|woman|gentleman|lady)\b").unwrap(),
+        injury: Regex::new(
+            r"(?i)\b(?:injury|injured|date\s+of\s+injury|DOI)\b[^.]{0,40}?\b(?:on|of|dated|:)\s*(\d{1,2}/\d{1,2}/\d{2,4})",
+        )
+        .unwrap(),
+        visit: Regex::new(
+            r"(?i)\b(?:visit|evaluation|exam(?:ination)?|report|note|progress\s+report|follow[- ]up|seen|office\s+visit|consultation)\b[^.]{0,30}?\b(?:dated|on|of)\s+(\d{1,2}/\d{1,2}/\d{2,4})|\bon\s+(\d{1,2}/\d{1,2}/\d{4}),?\s+(?:the\s+)?(?:injured\s+worker|patient|claimant|employee)",
+        )
+        .unwrap(),
+    })
+}
+
+/// Age, sex, date of injury and visit dates from the case summary.
+pub fn read_patient(summary: &Field) -> Patient {
+    let p = patient_patterns();
+    let text = &summary.text;
+    let mut patient = Patient::default();
+    if let Some(c) = p.age.captures(text) {
+        let g = c.get(1).or_else(|| c.get(2)).unwrap();
+        if let Ok(v) = g.as_str().parse::<u32>() {
+            if (10..=110).contains(&v) {
+                let m = c.get(0).unwrap();
+                patient.age = Some(Value {
+                    value: v,
+                    span: summary.source_span(m.start(), m.end()),
+                });
+            }
+        }
+    }
+    if let Some(m) = p.sex.find(text) {
+        let value = match m.as_str().to_ascii_lowercase().as_str() {
+            "male" | "man" | "gentleman" => Sex::Male,
+            _ => Sex::Female,
+        };
+        patient.sex = Some(Value {
+            value,
+            span: summary.source_span(m.start(), m.end()),
+        });
+    }
+    if let Some(c) = p.injury.captures(text) {
+        patient.date_of_injury = find_date(summary, c.get(1).unwrap().start());
+    }
+    for c in p.visit.captures_iter(text) {
+        let g = c.get(1).or_else(|| c.get(2)).unwrap();
+        if let Some(d) = find_date(summary, g.start()) {
+            let is_injury = patient.date_of_injury.as_ref().is_some_and(|i| i.span == d.span);
+            if !is_injury && !patient.visit_dates.iter().any(|v| v.span == d.span) {
+                patient.visit_dates.push(d);
+            }
+        }
+    }
+    patient
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    #[test]
+    fn header_pairs_share_lines() {
+        let text = "Case Number: CM15-0101234 Date Assigned: 06/01/2015 Date of Injury: 06/25/2012 Decision Date: 07/08/15 UR Denial Date: 05/14/2015 Priority: Standard Application Received: 05/22/2015 Treatment(s) in Dispute Listed on IMR Application: X-ray of the lumbar spine";
+        let f = Field::plain(text, Span::new(0, text.len()));
+        let mut h = Header::default();
+        read_header(&f, &mut h);
+        assert_eq!(h.case_number.unwrap().text, "CM15-0101234");
+        assert_eq!(h.date_assigned.unwrap().date, "2015-06-01");
+        assert_eq!(h.date_of_injury.unwrap().date, "2012-06-25");
+        assert_eq!(h.decision_date.unwrap().date, "2015-07-08");
+        assert_eq!(h.ur_denial_date.unwrap().date, "2015-05-14");
+        assert_eq!(h.priority.unwrap().text, "Standard");
+        assert_eq!(h.application_received.unwrap().date, "2015-05-22");
+        assert_eq!(h.treatments_in_dispute.unwrap().text, "X-ray of the lumbar spine");
+    }
+
+    #[test]
+    fn patient_facts() {
+        let text = "The injured worker is a 65-year-old male, who sustained an industrial injury on 06/25/2012. On provider visit dated 04/02/2015 the injured worker was seen.";
+        let f = Field::plain(text, Span::new(0, text.len()));
+        let p = read_patient(&f);
+        assert_eq!(p.age.unwrap().value, 65);
+        assert_eq!(p.sex.unwrap().value, Sex::Male);
+        assert_eq!(p.date_of_injury.unwrap().date, "2012-06-25");
+        assert_eq!(p.visit_dates.len(), 1);
+        assert_eq!(p.visit_dates[0].date, "2015-04-02");
+    }
+}
