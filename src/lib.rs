@@ -3,4 +3,5 @@
 pub mod citation;
 pub mod facts;
 pub mod letter;
+pub mod negex_eval;
 pub mod span;
