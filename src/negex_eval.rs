@@ -205,7 +205,9 @@ fn best_occurrence(sentence: &str, hay: &str, map: &[usize], needle: &str) -> Op
         let text = &sentence[os..oe];
         let caps =
             text.chars().any(|c| c.is_uppercase()) && !text.chars().any(|c| c.is_lowercase());
-        let score = u8::from(bounded) * 2 + u8::from(caps);
+        // A heading label ("ALLERGIES:") is not the annotated mention.
+        let label = hay[e..].trim_start().starts_with(':');
+        let score = u8::from(bounded) * 4 + u8::from(caps) * 2 + u8::from(!label);
         if best.as_ref().map_or(true, |(b, _)| score > *b) {
             best = Some((score, os..oe));
         }

@@ -54,7 +54,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// Window (in content words) used when neither the trigger nor any section sets one.
-pub const DEFAULT_WINDOW: usize = 8;
+pub const DEFAULT_WINDOW: usize = 10;
 
 /// How a mention of a clinical concept is asserted by the text around it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -465,10 +465,23 @@ impl ContextEngine {
         };
 
         // Leftmost-longest selection among matches outside the target.
+        // On an identical span the latest definition wins, together with any other definitions
+        // of the same category (e.g. one phrase listed as forward and as backward negation).
         let mut selected: Vec<&Cand> = Vec::new();
         let mut last_end = 0;
         for c in &view.cands {
-            if overlaps(c) || c.start < last_end {
+            if overlaps(c) {
+                continue;
+            }
+            if c.start < last_end {
+                let same = selected.last().is_some_and(|p| {
+                    p.start == c.start
+                        && p.end == c.end
+                        && self.triggers[p.trigger].category == self.triggers[c.trigger].category
+                });
+                if same {
+                    selected.push(c);
+                }
                 continue;
             }
             selected.push(c);
@@ -476,8 +489,11 @@ impl ContextEngine {
         }
 
         let is_boundary = |i: usize| view.boundary[i];
-        let terminated = |lo: usize, hi: usize| {
-            (lo..hi).any(is_boundary)
+        // A scope ends at a terminator, a clause boundary, or where it leaves the parenthesis
+        // the trigger sits in.
+        let terminated = |c: &Cand, lo: usize, hi: usize| {
+            let lvl = view.level[c.start];
+            (lo..hi).any(|i| is_boundary(i) || view.level[i] < lvl)
                 || selected.iter().any(|c| {
                     self.triggers[c.trigger].category == TriggerCategory::Terminate
                         && c.start >= lo
@@ -497,7 +513,7 @@ impl ContextEngine {
             if matches!(trig.direction, Direction::Forward | Direction::Both) && c.end <= a {
                 // Target first word must be within the window; point targets count as a word.
                 let d = view.content_words(c.end, a) + 1;
-                if d <= window && !terminated(c.end, a) {
+                if d <= window && !terminated(c, c.end, a) {
                     dist = Some(d);
                 }
             }
@@ -506,7 +522,7 @@ impl ContextEngine {
                 && c.start >= b
             {
                 let d = view.content_words(b, c.start) + 1;
-                if d <= window && !terminated(b, c.start) {
+                if d <= window && !terminated(c, b, c.start) {
                     dist = Some(d);
                 }
             }
@@ -550,6 +566,8 @@ struct SentenceView {
     norm_end: Vec<usize>,
     /// Token is a clause boundary.
     boundary: Vec<bool>,
+    /// Parenthesis nesting level of each token (brackets count as outside).
+    level: Vec<u16>,
     /// Token counts towards windows.
     content: Vec<bool>,
     /// Prefix sums of `content`.
@@ -570,9 +588,11 @@ impl SentenceView {
         self.norm_start.clear();
         self.norm_end.clear();
         self.boundary.clear();
+        self.level.clear();
         self.content.clear();
         self.content_prefix.clear();
         self.content_prefix.push(0);
+        let mut depth: u16 = 0;
         for t in &self.tokens {
             if !self.norm.is_empty() {
                 self.norm.push(' ');
@@ -587,6 +607,17 @@ impl SentenceView {
             self.norm_start.push(start);
             self.norm_end.push(self.norm.len());
             let word = &self.norm[start..];
+            match raw {
+                "(" | "[" => {
+                    self.level.push(depth);
+                    depth = depth.saturating_add(1);
+                }
+                ")" | "]" => {
+                    depth = depth.saturating_sub(1);
+                    self.level.push(depth);
+                }
+                _ => self.level.push(depth),
+            }
             self.boundary
                 .push(t.kind == TokenKind::Punct && matches!(raw, ";" | "!" | "?"));
             let content = t.kind == TokenKind::Word && !STOPWORDS.contains(&word);
@@ -663,7 +694,7 @@ mod tests {
         let s = text
             .find(concept)
             .unwrap_or_else(|| panic!("{concept:?} not in {text:?}"));
-        e.assess(text, &[s..s + concept.len()])[0].status
+        e.assess(text, std::slice::from_ref(&(s..s + concept.len())))[0].status
     }
 
     fn check(e: &ContextEngine, cases: &[(&str, &str, Status)]) {
@@ -729,6 +760,12 @@ mod tests {
                 ),
                 ("Fracture not seen.", "Fracture", Negated),
                 ("Allergies: none.", "Allergies", Negated),
+                ("Tobacco: denies.", "Tobacco", Negated),
+                (
+                    "Bowel or bladder incontinence: no",
+                    "bladder incontinence",
+                    Negated,
+                ),
             ],
         );
     }
@@ -749,7 +786,7 @@ mod tests {
                 (
                     "It is not certain whether stenosis is present.",
                     "stenosis",
-                    Present,
+                    Possible,
                 ),
                 ("Walks without difficulty on heels.", "heels", Present),
                 (
@@ -995,13 +1032,76 @@ mod tests {
     }
 
     #[test]
+    fn letter_language_and_scope_limits() {
+        check(
+            &engine(),
+            &[
+                (
+                    "Abdomen soft, no masses, normal bowel sounds.",
+                    "bowel sounds",
+                    Present,
+                ),
+                (
+                    "A 46 year old male with low back pain.",
+                    "low back pain",
+                    Present,
+                ),
+                (
+                    "Utilization review denied the request for lumbar MRI.",
+                    "lumbar MRI",
+                    Present,
+                ),
+                ("The request for EMG was denied.", "EMG", Present),
+                (
+                    "Reports (not verified) indicate a lumbar fracture.",
+                    "lumbar fracture",
+                    Present,
+                ),
+                (
+                    "He has not yet had lumbar surgery.",
+                    "lumbar surgery",
+                    Negated,
+                ),
+                (
+                    "Straight leg raise was negative bilaterally.",
+                    "Straight leg raise",
+                    Negated,
+                ),
+                ("Spurling test negative.", "Spurling test", Negated),
+                ("Pain free since the injection.", "Pain", Negated),
+                (
+                    "No fever, chills, night sweats, weight loss, nausea, vomiting, or diarrhea.",
+                    "diarrhea",
+                    Negated,
+                ),
+                (
+                    "No fever a b c d e f g h i j k l m n o p diarrhea.",
+                    "diarrhea",
+                    Present,
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn trigger_listing() {
+        let e = engine();
+        let list = e.triggers();
+        assert_eq!(list.len(), e.len());
+        assert!(list
+            .iter()
+            .any(|t| t.pattern == "denies" && t.category == TriggerCategory::Negated));
+        assert!(list.iter().any(|t| t.is_regex));
+    }
+
+    #[test]
     fn bad_ranges_do_not_panic() {
         let e = engine();
         let text = "No fèver. Denies pain.";
         let ranges = [
             0..0,
             100..200,
-            5..3,
+            Range { start: 5, end: 3 },
             4..5, // inside the two-byte 'è'
             5..6,
             0..text.len() + 10,
@@ -1010,9 +1110,10 @@ mod tests {
         ];
         let out = e.assess(text, &ranges);
         assert_eq!(out.len(), ranges.len());
-        assert_eq!(e.assess("", &[0..1])[0].status, Present);
-        assert_eq!(e.assess("   \n ", &[1..2])[0].status, Present);
-        assert_eq!(e.assess(text, &[3..10])[0].status, Negated);
+        let one = |r: Range<usize>| vec![r];
+        assert_eq!(e.assess("", &one(0..1))[0].status, Present);
+        assert_eq!(e.assess("   \n ", &one(1..2))[0].status, Present);
+        assert_eq!(e.assess(text, &one(3..10))[0].status, Negated);
     }
 
     #[test]

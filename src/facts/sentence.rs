@@ -96,12 +96,12 @@ pub fn segment(text: &str) -> Vec<Segment> {
                 while k < len && (bytes[k] == b' ' || bytes[k] == b'\t') {
                     k += 1;
                 }
-                if k < len && !is_space(bytes[k]) {
-                    if starts_inline_number(&text[k..]) {
-                        cuts.push(k);
-                    } else if k - i >= 2 && starts_caps_heading(&text[k..]) {
-                        cuts.push(k);
-                    }
+                if k < len
+                    && !is_space(bytes[k])
+                    && (starts_inline_number(&text[k..])
+                        || (k - i >= 2 && starts_caps_heading(&text[k..])))
+                {
+                    cuts.push(k);
                 }
                 i = k;
                 continue;
@@ -274,10 +274,7 @@ pub(crate) fn starts_list_marker(s: &str) -> bool {
 
 /// Kind of list marker at the start of `s`: 0 bullet, 1 number, 2 letter.
 fn list_marker_kind(s: &str) -> Option<u8> {
-    let mut chars = s.chars();
-    let Some(c0) = chars.next() else {
-        return None;
-    };
+    let c0 = s.chars().next()?;
     let rest = &s[c0.len_utf8()..];
     match c0 {
         '•' | '◦' | '▪' | '‣' | '·' | '–' | '—' => return Some(0),
@@ -340,7 +337,7 @@ fn starts_caps_heading(s: &str) -> bool {
     let Some(colon) = s.find(':') else {
         return false;
     };
-    if colon < 2 || colon > 45 {
+    if !(2..=45).contains(&colon) {
         return false;
     }
     let head = &s[..colon];
