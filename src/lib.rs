@@ -5,3 +5,8 @@ pub mod facts;
 pub mod letter;
 pub mod negex_eval;
 pub mod span;
+pub mod rules;
+pub mod eval;
+pub mod check;
+pub mod input;
+pub mod report;

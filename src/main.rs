@@ -1,6 +1,302 @@
-fn main() {
-    let p = std::env::args().nth(1).unwrap();
-    let t = std::fs::read_to_string(p).unwrap();
-    let c = imrlint::letter::parse_text(&t);
-    println!("{}", serde_json::to_string_pretty(&c).unwrap());
+//! The `imrlint` command line.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use imrlint::check::{check_path, FileResult};
+use imrlint::input::discover;
+use imrlint::report::{self, Format, HumanOptions};
+use imrlint::rules::error::RuleDiagnostic;
+use imrlint::rules::{self, Pack, RuleError};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Checks California workers' compensation IMR determination letters against treatment
+/// guidelines.
+#[derive(Parser)]
+#[command(name = "imrlint", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint letters (files or directories, walked for .txt letters).
+    Check(CheckArgs),
+    /// Print the parsed case of one letter, every field with its byte span.
+    Parse(ParseArgs),
+    /// Work with rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Score the context engine on NegEx-style rows (report, concept, sentence[, label]).
+    Assert(AssertArgs),
+}
+
+#[derive(Args, Clone)]
+struct PackArgs {
+    /// A rule pack directory to add; its definitions replace same-id ones (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Do not load the default rule pack compiled into imrlint.
+    #[arg(long)]
+    no_default_rules: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Letters or directories (default: the current directory).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+    /// Colour and graphics in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+    /// Print findings only, no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ParseFormat {
+    Json,
+    Yaml,
+}
+
+#[derive(Args)]
+struct ParseArgs {
+    file: PathBuf,
+    #[arg(long, value_enum, default_value = "json")]
+    format: ParseFormat,
+    #[command(flatten)]
+    pack: PackArgs,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate rule packs and report every problem.
+    Check {
+        /// Pack directories (default: the embedded pack).
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        no_default_rules: bool,
+    },
+    /// Run every rule's own examples.
+    Test {
+        /// Pack directories (default: the embedded pack).
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        no_default_rules: bool,
+        /// Only rules whose id contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct AssertArgs {
+    /// Tab-separated rows: report, concept, sentence and an optional gold label.
+    #[arg(long, value_name = "FILE")]
+    tsv: PathBuf,
+    #[command(flatten)]
+    pack: PackArgs,
+}
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_CONFIG: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_CONFIG } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(a) => run_check(a),
+        Command::Parse(a) => run_parse(a),
+        Command::Rules(RulesCommand::Check { dirs, no_default_rules }) => run_rules_check(dirs, no_default_rules),
+        Command::Rules(RulesCommand::Test {
+            dirs,
+            no_default_rules,
+            filter,
+        }) => run_rules_test(dirs, no_default_rules, filter),
+        Command::Assert(a) => run_assert(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(msg) => {
+            eprintln!("imrlint: error: {msg}");
+            ExitCode::from(EXIT_CONFIG)
+        }
+    }
+}
+
+/// Loads packs; prints every rule error as a diagnostic.
+fn load_pack(pack: &PackArgs) -> Result<Pack, String> {
+    let mut sources = Vec::new();
+    if !pack.no_default_rules {
+        sources.push(rules::default_pack());
+    }
+    for dir in &pack.rules {
+        sources.push(rules::read_pack_dir(dir)?);
+    }
+    if sources.is_empty() {
+        return Err("no rule pack: give --rules DIR or drop --no-default-rules".into());
+    }
+    rules::load(&sources).map_err(|errors| {
+        print_rule_errors(&errors);
+        format!("the rule pack has {} error(s); nothing was linted", errors.len())
+    })
+}
+
+fn print_rule_errors(errors: &[RuleError]) {
+    let handler = miette::GraphicalReportHandler::new_themed(if std::io::stderr().is_terminal() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    })
+    .with_links(false);
+    let mut stderr = std::io::stderr().lock();
+    for e in errors {
+        let mut s = String::new();
+        if handler.render_report(&mut s, &RuleDiagnostic::new(e)).is_err() {
+            s = format!("{e}\n");
+        }
+        let _ = writeln!(stderr, "{s}");
+    }
+}
+
+fn run_check(a: CheckArgs) -> Result<u8, String> {
+    let pack = load_pack(&a.pack)?;
+    let paths = if a.paths.is_empty() { vec![PathBuf::from(".")] } else { a.paths.clone() };
+    let discovery = discover(&paths);
+    let mut results: Vec<FileResult> = discovery.files.iter().map(|p| check_path(p, &pack)).collect();
+    for (p, why) in &discovery.unreadable {
+        results.push(FileResult::unreadable(&p.display().to_string(), "format/unreadable", format!("cannot read: {why}")));
+    }
+    results.sort_by(|x, y| x.path.cmp(&y.path));
+    let stdout_tty = std::io::stdout().is_terminal();
+    let graphical = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => stdout_tty,
+    };
+    let opts = HumanOptions {
+        graphical,
+        color: graphical && (a.color == Color::Always || stdout_tty) && std::env::var_os("NO_COLOR").is_none(),
+        quiet: a.quiet,
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let summary = report::write(&mut out, a.format, &results, &discovery, opts).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
+    let failing = summary.findings.error > 0 || (a.deny.is_some() && summary.findings.warning > 0);
+    Ok(if failing { EXIT_FINDINGS } else { 0 })
+}
+
+fn run_parse(a: ParseArgs) -> Result<u8, String> {
+    let pack = load_pack(&a.pack)?;
+    let r = check_path(&a.file, &pack);
+    let Some(case) = &r.case else {
+        return Err(format!("{}: {}", r.path, r.errors.join("; ")));
+    };
+    let mut value = serde_json::to_value(case).map_err(|e| e.to_string())?;
+    if let Some(items) = value.get_mut("items").and_then(|v| v.as_array_mut()) {
+        for (item, class) in items.iter_mut().zip(&r.classes) {
+            item["class"] = serde_json::json!(class);
+        }
+    }
+    let text = match a.format {
+        ParseFormat::Json => serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?,
+        ParseFormat::Yaml => serde_yaml::to_string(&value).map_err(|e| e.to_string())?,
+    };
+    println!("{text}");
+    Ok(if r.case.as_ref().is_some_and(|c| c.items.is_empty()) { EXIT_FINDINGS } else { 0 })
+}
+
+fn pack_sources(dirs: &[PathBuf], no_default: bool) -> Result<Vec<rules::PackSource>, String> {
+    let mut sources = Vec::new();
+    if !no_default && dirs.is_empty() {
+        sources.push(rules::default_pack());
+    }
+    for d in dirs {
+        sources.push(rules::read_pack_dir(d)?);
+    }
+    Ok(sources)
+}
+
+fn run_rules_check(dirs: Vec<PathBuf>, no_default: bool) -> Result<u8, String> {
+    let sources = pack_sources(&dirs, no_default)?;
+    match rules::load(&sources) {
+        Ok(p) => {
+            println!(
+                "rules ok: {} files, {} concepts, {} request classes, {} rules",
+                p.files.len(),
+                p.concepts.len(),
+                p.classes.len(),
+                p.rules.len()
+            );
+            Ok(0)
+        }
+        Err(errors) => {
+            print_rule_errors(&errors);
+            eprintln!("{} error(s)", errors.len());
+            Ok(EXIT_CONFIG)
+        }
+    }
+}
+
+fn run_rules_test(dirs: Vec<PathBuf>, no_default: bool, filter: Option<String>) -> Result<u8, String> {
+    let sources = pack_sources(&dirs, no_default)?;
+    let pack = rules::load(&sources).map_err(|errors| {
+        print_rule_errors(&errors);
+        format!("{} rule error(s)", errors.len())
+    })?;
+    let outcomes = rules::testing::run(&pack, filter.as_deref());
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
+    for o in &failed {
+        println!("FAIL {} {} ({})", o.rule, o.example, o.file);
+        println!("  - expected: {}", o.expected);
+        if o.actual.is_empty() {
+            println!("  + actual:   no finding");
+        }
+        for a in &o.actual {
+            println!("  + actual:   {a}");
+        }
+    }
+    println!("{} passed, {} failed", outcomes.len() - failed.len(), failed.len());
+    Ok(if failed.is_empty() { 0 } else { EXIT_FINDINGS })
+}
+
+fn run_assert(a: AssertArgs) -> Result<u8, String> {
+    let pack = load_pack(&a.pack)?;
+    let input = std::fs::read_to_string(&a.tsv).map_err(|e| format!("{}: {e}", a.tsv.display()))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let scores = imrlint::negex_eval::run_assert_tsv(&pack.context, &input, &mut out).map_err(|e| format!("{}: {e}", a.tsv.display()))?;
+    out.flush().map_err(|e| e.to_string())?;
+    if let Some(s) = scores {
+        eprintln!(
+            "rows {}  accuracy {:.4}  negated precision {:.4}  recall {:.4}  F1 {:.4}",
+            s.rows, s.accuracy, s.precision, s.recall, s.f1
+        );
+    }
+    Ok(0)
 }

@@ -1,1 +1,4 @@
 pub mod context;
+pub mod extract;
+pub mod matcher;
+pub mod sentence;

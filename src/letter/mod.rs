@@ -30,7 +30,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseProblem> {
     if let Some(at) = binary_marker(bytes) {
         return Err(ParseProblem {
             code: "format/binary".into(),
-            message: format!("the file is binary, not letter text (control byte 0x{:02x} at offset {at})", bytes[at]),
+            message: format!(
+                "the file is binary, not letter text (control byte 0x{:02x} at offset {at})",
+                bytes[at]
+            ),
             span: Span::new(0, 0),
             item: None,
         });

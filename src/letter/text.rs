@@ -18,7 +18,9 @@ fn is_blank_char(c: char) -> bool {
 
 fn page_footer() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+)$").unwrap())
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+)$").unwrap()
+    })
 }
 
 /// Splits on LF, CRLF, lone CR and form feed; drops blank lines and page footers
@@ -102,9 +104,29 @@ impl Joined {
         j
     }
 
+    /// Appends a run of source text, folding each run of white space to one space so
+    /// that phrase matching never depends on how the PDF spaced the words.
     fn push(&mut self, text: &str, src_start: usize) {
-        self.segments.push((self.text.len(), src_start, text.len()));
-        self.text.push_str(text);
+        let mut first = true;
+        let mut rest = text;
+        let mut offset = src_start;
+        while !rest.is_empty() {
+            let lead = rest.len() - rest.trim_start().len();
+            offset += lead;
+            rest = &rest[lead..];
+            if rest.is_empty() {
+                break;
+            }
+            let word_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            if !first {
+                self.text.push(' ');
+            }
+            first = false;
+            self.segments.push((self.text.len(), offset, word_len));
+            self.text.push_str(&rest[..word_len]);
+            offset += word_len;
+            rest = &rest[word_len..];
+        }
     }
 
     /// Maps a byte range of the joined text to a span of the source.
@@ -122,7 +144,13 @@ impl Joined {
         // belongs to the earlier segment, so spans never swallow the line break.
         let idx = self
             .segments
-            .partition_point(|&(j, _, len)| if is_end { j + len < off } else { j + len <= off })
+            .partition_point(|&(j, _, len)| {
+                if is_end {
+                    j + len < off
+                } else {
+                    j + len <= off
+                }
+            })
             .min(self.segments.len() - 1);
         let (j, s, len) = self.segments[idx];
         s + off.saturating_sub(j).min(len)

@@ -1,0 +1,80 @@
+//! Which files a run reads: explicit files always, directories walked for letters.
+
+use std::path::{Path, PathBuf};
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Files to evaluate, in path order.
+    pub files: Vec<PathBuf>,
+    /// Files passed over, with the reason ("hidden", "not a letter file").
+    pub skipped: Vec<(PathBuf, &'static str)>,
+    /// Paths that could not be read at all (missing, permission denied, link loops).
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+/// Extensions read when walking a directory.
+pub const LETTER_EXTENSIONS: &[&str] = &["txt"];
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+/// Walks the given paths. Explicitly named files are always read, whatever their name.
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    let mut d = Discovery::default();
+    for root in paths {
+        match std::fs::metadata(root) {
+            Err(e) => d.unreadable.push((root.clone(), e.to_string())),
+            Ok(m) if m.is_file() => d.files.push(root.clone()),
+            Ok(_) => walk(root, &mut d),
+        }
+    }
+    d.files.sort();
+    d.files.dedup();
+    d.skipped.sort();
+    d.unreadable.sort();
+    d
+}
+
+fn walk(root: &Path, d: &mut Discovery) {
+    let mut it = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                d.unreadable.push((p, e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string())));
+                continue;
+            }
+        };
+        let p = entry.path();
+        if entry.depth() > 0 && is_hidden(p) {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            d.skipped.push((p.to_path_buf(), "hidden"));
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let ext = p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
+        let is_letter = ext.as_deref().is_some_and(|e| LETTER_EXTENSIONS.contains(&e));
+        if entry.file_type().is_symlink() {
+            // Links are followed only when they point at a file; a link to a directory
+            // could loop.
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_file() && is_letter => d.files.push(p.to_path_buf()),
+                Ok(_) => d.skipped.push((p.to_path_buf(), "symbolic link")),
+                Err(e) => d.unreadable.push((p.to_path_buf(), e.to_string())),
+            }
+        } else if is_letter {
+            d.files.push(p.to_path_buf());
+        } else {
+            d.skipped.push((p.to_path_buf(), "not a letter file"));
+        }
+    }
+}

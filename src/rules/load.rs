@@ -1,0 +1,707 @@
+//! Reading rule packs (the embedded default and `--rules DIR`), validating them and
+//! compiling them into a [`Pack`]. Every problem is reported, not just the first.
+
+use super::error::{RuleError, SourceFile};
+use super::model::*;
+use super::{Concept, CondC, Pack, RequestClass, Rule};
+use crate::facts::context::{ContextEngine, ContextSection, Status};
+use crate::facts::matcher::ConceptMatcher;
+use crate::span::Span;
+use regex::{Regex, RegexBuilder};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
+
+/// The files of one pack.
+#[derive(Debug, Clone)]
+pub struct PackSource {
+    pub name: String,
+    pub files: Vec<SourceFile>,
+}
+
+/// The pack compiled into the binary.
+pub fn default_pack() -> PackSource {
+    PackSource {
+        name: "default".into(),
+        files: DEFAULT_PACK
+            .iter()
+            .map(|(p, t)| SourceFile {
+                path: format!("<default>/{}", p.trim_start_matches("rules/")),
+                text: Arc::from(*t),
+            })
+            .collect(),
+    }
+}
+
+/// Every `.yaml`/`.yml` file below `dir`, in path order.
+pub fn read_pack_dir(dir: &Path) -> Result<PackSource, String> {
+    if !dir.is_dir() {
+        return Err(format!("{}: not a directory", dir.display()));
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().max_depth(64) {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let p = entry.path();
+        let is_yaml = matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        if entry.file_type().is_file() && is_yaml {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            files.push(SourceFile {
+                path: p.display().to_string(),
+                text: Arc::from(text),
+            });
+        }
+    }
+    Ok(PackSource {
+        name: dir.display().to_string(),
+        files,
+    })
+}
+
+/// Limits that keep a hostile rule file from exhausting memory.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+const MAX_FILE_BYTES: usize = 4 << 20;
+
+/// Where a definition came from: file index and id.
+#[derive(Clone)]
+struct Origin {
+    file: usize,
+}
+
+struct Collected {
+    files: Vec<SourceFile>,
+    concepts: BTreeMap<String, (ConceptDef, Origin)>,
+    concept_order: Vec<String>,
+    classes: BTreeMap<String, (RequestClassDef, Origin)>,
+    class_order: Vec<String>,
+    rules: BTreeMap<String, (RuleDef, Origin)>,
+    rule_order: Vec<String>,
+    contexts: Vec<ContextSection>,
+}
+
+/// Finds the YAML text of `id: <id>` in a file, then optionally `needle` after it.
+pub fn locate(text: &str, id: &str, needle: Option<&str>) -> Option<Span> {
+    let id_re = Regex::new(&format!(
+        r#"(?m)^\s*-?\s*id:\s*["']?{}["']?\s*(?:#.*)?$"#,
+        regex::escape(id)
+    ))
+    .ok()?;
+    let m = id_re.find(text)?;
+    let at = m.start() + m.as_str().find(id).unwrap_or(0);
+    let id_span = Span::new(at, at + id.len());
+    let Some(needle) = needle else {
+        return Some(id_span);
+    };
+    // The next definition ends the search.
+    let next = Regex::new(r"(?m)^\s*-\s*id:").unwrap();
+    let end = next
+        .find_at(text, m.end())
+        .map(|n| n.start())
+        .unwrap_or(text.len());
+    let word = Regex::new(&format!(
+        r#"(?:^|[^\w-]){}(?:$|[^\w-])"#,
+        regex::escape(needle)
+    ))
+    .ok()?;
+    match word.find(&text[m.end()..end]) {
+        Some(w) => {
+            let s = m.end() + w.start() + w.as_str().find(needle).unwrap_or(0);
+            Some(Span::new(s, s + needle.len()))
+        }
+        None => Some(id_span),
+    }
+}
+
+fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
+    let span = e.location().map(|l| {
+        let at = l.index().min(file.text.len());
+        let end = file.text[at..]
+            .find(['\n', ':'])
+            .map(|n| at + n.max(1))
+            .unwrap_or(file.text.len());
+        Span::new(at, end.max(at))
+    });
+    let raw = e.to_string();
+    // serde_yaml appends " at line L column C"; the diagnostic shows the location itself.
+    let msg = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let help = did_you_mean_help(&msg);
+    let mut err = RuleError::new(file, "rules/invalid-yaml", msg).at(span, "here");
+    if let Some(h) = help {
+        err = err.help(h);
+    } else {
+        err = err.help("see the rule format in rules/README.md");
+    }
+    err
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" suggests the closest name.
+fn did_you_mean_help(msg: &str) -> Option<String> {
+    let re = Regex::new(r"unknown (?:field|variant) `([^`]*)`, expected (?:one of )?(.*)").unwrap();
+    let c = re.captures(msg)?;
+    let got = &c[1];
+    let options: Vec<&str> = c[2]
+        .split(['`', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "or")
+        .collect();
+    let best = closest(got, options.iter().copied())?;
+    Some(format!("did you mean `{best}`?"))
+}
+
+/// The candidate closest to `word` by edit distance, if reasonably close.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Loads packs in order; a later pack's definition replaces an earlier one with the same id.
+pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
+    let mut errors = Vec::new();
+    let mut c = Collected {
+        files: Vec::new(),
+        concepts: BTreeMap::new(),
+        concept_order: Vec::new(),
+        classes: BTreeMap::new(),
+        class_order: Vec::new(),
+        rules: BTreeMap::new(),
+        rule_order: Vec::new(),
+        contexts: Vec::new(),
+    };
+    for pack in packs {
+        let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
+        for file in &pack.files {
+            let fi = c.files.len();
+            c.files.push(file.clone());
+            if file.text.len() > MAX_FILE_BYTES {
+                errors.push(RuleError::new(
+                    file,
+                    "rules/too-large",
+                    format!("rule file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+                ));
+                continue;
+            }
+            let parsed: PackFile = match parse_yaml(file) {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            if parsed.version != 1 {
+                let span = Regex::new(r"(?m)^version:\s*(\S+)")
+                    .unwrap()
+                    .captures(&file.text)
+                    .map(|m| Span::new(m.get(1).unwrap().start(), m.get(1).unwrap().end()));
+                errors.push(
+                    RuleError::new(
+                        file,
+                        "rules/unsupported-version",
+                        format!("unsupported rule format version {}", parsed.version),
+                    )
+                    .at(span, "only version 1 exists")
+                    .help("write `version: 1`"),
+                );
+                continue;
+            }
+            let mut dup = |kind: &'static str, id: &str, errors: &mut Vec<RuleError>| {
+                if let Some(&prev) = seen.get(&(kind, id.to_string())) {
+                    let first = &c.files[prev.min(c.files.len() - 1)].path;
+                    errors.push(
+                        RuleError::new(
+                            file,
+                            "rules/duplicate-id",
+                            format!("duplicate {kind} id `{id}`"),
+                        )
+                        .at(locate(&file.text, id, None), "defined again here")
+                        .help(format!(
+                            "it is already defined in {first}; ids must be unique within a pack"
+                        )),
+                    );
+                    true
+                } else {
+                    seen.insert((kind, id.to_string()), fi);
+                    false
+                }
+            };
+            for d in parsed.concepts {
+                if dup("concept", &d.id, &mut errors) {
+                    continue;
+                }
+                if !c.concepts.contains_key(&d.id) {
+                    c.concept_order.push(d.id.clone());
+                }
+                c.concepts.insert(d.id.clone(), (d, Origin { file: fi }));
+            }
+            for d in parsed.request_classes {
+                if dup("request class", &d.id, &mut errors) {
+                    continue;
+                }
+                if !c.classes.contains_key(&d.id) {
+                    c.class_order.push(d.id.clone());
+                }
+                c.classes.insert(d.id.clone(), (d, Origin { file: fi }));
+            }
+            for d in parsed.rules {
+                if dup("rule", &d.id, &mut errors) {
+                    continue;
+                }
+                if !c.rules.contains_key(&d.id) {
+                    c.rule_order.push(d.id.clone());
+                }
+                c.rules.insert(d.id.clone(), (d, Origin { file: fi }));
+            }
+            if let Some(ctx) = parsed.context {
+                c.contexts.push(ctx);
+            }
+        }
+    }
+    let pack = compile(c, &mut errors);
+    if errors.is_empty() {
+        Ok(pack)
+    } else {
+        Err(errors)
+    }
+}
+
+fn parse_yaml(file: &SourceFile) -> Result<PackFile, RuleError> {
+    // An empty file is a mistake worth naming, not a silent no-op.
+    if file.text.trim().is_empty() {
+        return Err(
+            RuleError::new(file, "rules/empty-file", "rule file is empty")
+                .help("start it with `version: 1`"),
+        );
+    }
+    serde_yaml::from_str(&file.text).map_err(|e| yaml_error(file, e))
+}
+
+fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
+    // Concepts.
+    let concept_index: HashMap<String, usize> = c
+        .concept_order
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.clone(), i))
+        .collect();
+    let mut concepts = Vec::new();
+    let mut includes: Vec<Vec<usize>> = Vec::new();
+    for id in &c.concept_order {
+        let (d, o) = &c.concepts[id];
+        let file = &c.files[o.file];
+        let mut inc = Vec::new();
+        for i in &d.include {
+            match concept_index.get(i) {
+                Some(&k) => inc.push(k),
+                None => errors.push(unknown_ref(file, &d.id, i, "concept", concept_index.keys())),
+            }
+        }
+        if d.phrases.is_empty() && d.patterns.is_empty() && d.include.is_empty() {
+            errors.push(
+                RuleError::new(
+                    file,
+                    "rules/empty-concept",
+                    format!("concept `{}` has no phrases, patterns or includes", d.id),
+                )
+                .at(locate(&file.text, &d.id, None), "matches nothing")
+                .help("add `phrases:` (or `patterns:` / `include:`)"),
+            );
+        }
+        includes.push(inc);
+        concepts.push(Concept {
+            id: d.id.clone(),
+            description: d.description.clone(),
+            file: file.path.clone(),
+        });
+    }
+    // owners[d] = d plus every concept that includes d, transitively.
+    let n = concepts.len();
+    let mut owners: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+    for (root, _) in includes.iter().enumerate() {
+        let mut stack = includes[root].clone();
+        let mut visited = vec![false; n];
+        while let Some(k) = stack.pop() {
+            if k == root {
+                let id = &concepts[root].id;
+                let file = &c.files[c.concepts[id].1.file];
+                errors.push(
+                    RuleError::new(
+                        file,
+                        "rules/include-cycle",
+                        format!("concept `{id}` includes itself"),
+                    )
+                    .at(locate(&file.text, id, None), "part of an include cycle")
+                    .help("remove one of the `include:` entries that lead back here"),
+                );
+                break;
+            }
+            if std::mem::replace(&mut visited[k], true) {
+                continue;
+            }
+            if !owners[k].contains(&root) {
+                owners[k].push(root);
+            }
+            stack.extend(includes[k].iter().copied());
+        }
+    }
+    let mut phrases = Vec::new();
+    let mut patterns = Vec::new();
+    let mut phrase_owner: HashMap<String, usize> = HashMap::new();
+    for (i, id) in c.concept_order.iter().enumerate() {
+        let (d, o) = &c.concepts[id];
+        let file = &c.files[o.file];
+        for p in &d.phrases {
+            let key = crate::facts::matcher::fold(p.trim());
+            if let Some(&prev) = phrase_owner.get(&key) {
+                if prev == i {
+                    errors.push(
+                        RuleError::new(
+                            file,
+                            "rules/duplicate-phrase",
+                            format!("phrase \"{p}\" is listed twice in concept `{id}`"),
+                        )
+                        .at(locate(&file.text, id, Some(p)), "listed again")
+                        .help("remove one of them"),
+                    );
+                }
+            }
+            phrase_owner.insert(key, i);
+            phrases.push((p.clone(), owners[i].clone()));
+        }
+        for pat in &d.patterns {
+            match RegexBuilder::new(pat)
+                .case_insensitive(true)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SIZE_LIMIT)
+                .build()
+            {
+                Ok(re) => patterns.push((re, owners[i].clone())),
+                Err(e) => errors.push(regex_error(file, id, pat, &e)),
+            }
+        }
+    }
+    let matcher = match ConceptMatcher::build(phrases, patterns) {
+        Ok(m) => m,
+        Err(e) => {
+            if let Some(f) = c.files.first() {
+                errors.push(RuleError::new(
+                    f,
+                    "rules/matcher",
+                    format!("could not build the phrase matcher: {e}"),
+                ));
+            }
+            ConceptMatcher::build(vec![], vec![]).unwrap()
+        }
+    };
+
+    // Request classes.
+    let mut classes = Vec::new();
+    for id in &c.class_order {
+        let (d, o) = &c.classes[id];
+        let file = &c.files[o.file];
+        let mut refs = |list: &[String]| -> Vec<usize> {
+            list.iter()
+                .filter_map(|r| match concept_index.get(r) {
+                    Some(&k) => Some(k),
+                    None => {
+                        errors.push(unknown_ref(file, &d.id, r, "concept", concept_index.keys()));
+                        None
+                    }
+                })
+                .collect()
+        };
+        let modality = refs(&d.modality);
+        let region = refs(&d.region);
+        let exclude = refs(&d.exclude);
+        if d.modality.is_empty() {
+            errors.push(
+                RuleError::new(
+                    file,
+                    "rules/empty-class",
+                    format!("request class `{}` has no modality", d.id),
+                )
+                .at(locate(&file.text, &d.id, None), "matches no request")
+                .help("list at least one concept under `modality:`"),
+            );
+        }
+        classes.push(RequestClass {
+            id: d.id.clone(),
+            description: d.description.clone(),
+            modality,
+            region,
+            exclude,
+            priority: d.priority,
+        });
+    }
+    let class_index: HashMap<&str, usize> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.id.as_str(), i))
+        .collect();
+
+    // Rules.
+    let mut rules = Vec::new();
+    for id in &c.rule_order {
+        let (d, o) = &c.rules[id];
+        let file = &c.files[o.file];
+        let mut class_ids = Vec::new();
+        let mut all = false;
+        if d.applies_to.is_empty() {
+            errors.push(
+                RuleError::new(
+                    file,
+                    "rules/applies-to-nothing",
+                    format!("rule `{}` applies to no request class", d.id),
+                )
+                .at(locate(&file.text, &d.id, Some("applies-to")), "empty list")
+                .help("list request class ids, or \"*\" for every classified item"),
+            );
+        }
+        for a in &d.applies_to {
+            if a == "*" {
+                all = true;
+            } else if let Some(&k) = class_index.get(a.as_str()) {
+                class_ids.push(k);
+            } else {
+                errors.push(unknown_ref(
+                    file,
+                    &d.id,
+                    a,
+                    "request class",
+                    class_index
+                        .keys()
+                        .map(|s| s.to_string())
+                        .collect::<Vec<_>>()
+                        .iter(),
+                ));
+            }
+        }
+        let when = compile_condition(&d.when, file, &d.id, &concept_index, errors);
+        if let Some(reason) = never_holds(&when) {
+            errors.push(
+                RuleError::new(
+                    file,
+                    "rules/never-holds",
+                    format!("the conditions of rule `{}` can never hold", d.id),
+                )
+                .at(locate(&file.text, &d.id, Some("when")), reason)
+                .help("a concept cannot be both required and excluded; remove one side"),
+            );
+        }
+        rules.push(Rule {
+            def: d.clone(),
+            when,
+            classes: if all { None } else { Some(class_ids) },
+            file: file.path.clone(),
+        });
+    }
+
+    let ctx_refs: Vec<&ContextSection> = c.contexts.iter().collect();
+    let context = match ContextEngine::compile(&ctx_refs) {
+        Ok(e) => e,
+        Err(e) => {
+            let file = c
+                .files
+                .iter()
+                .find(|f| f.text.contains("context:"))
+                .or(c.files.first());
+            if let Some(f) = file {
+                errors.push(
+                    RuleError::new(f, "rules/invalid-context", e)
+                        .help("fix the trigger named above"),
+                );
+            }
+            ContextEngine::compile(&[]).expect("an empty trigger set compiles")
+        }
+    };
+
+    Pack {
+        concepts,
+        concept_index,
+        matcher,
+        classes,
+        rules,
+        context,
+        files: c.files,
+    }
+}
+
+fn regex_error(file: &SourceFile, id: &str, pat: &str, e: &regex::Error) -> RuleError {
+    let msg = e.to_string();
+    // regex reports the offending position as "    ^" under the pattern; find it.
+    let mut span = locate(&file.text, id, Some(pat));
+    if let (Some(s), Some(col)) = (span, caret_column(&msg)) {
+        let at = (s.start + col).min(s.end.saturating_sub(1));
+        span = Some(Span::new(at, at + 1));
+    }
+    let summary = msg
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .map(|l| l.trim_start_matches("error:").trim().to_string())
+        .unwrap_or_else(|| msg.lines().last().unwrap_or("").to_string());
+    RuleError::new(
+        file,
+        "rules/invalid-regex",
+        format!("invalid regex in concept `{id}`: {summary}"),
+    )
+    .at(span, summary.clone())
+    .help("fix the pattern, or use `phrases:` if a plain phrase list says it")
+}
+
+fn caret_column(msg: &str) -> Option<usize> {
+    let line = msg.lines().find(|l| l.trim_start().starts_with('^'))?;
+    let lines: Vec<&str> = msg.lines().collect();
+    let idx = lines.iter().position(|l| *l == line)?;
+    let pat_line = lines.get(idx.checked_sub(1)?)?;
+    let indent = pat_line.len() - pat_line.trim_start().len();
+    Some(line.find('^')?.saturating_sub(indent))
+}
+
+fn unknown_ref<'a>(
+    file: &SourceFile,
+    owner: &str,
+    name: &str,
+    what: &str,
+    known: impl Iterator<Item = &'a String>,
+) -> RuleError {
+    let known: Vec<&String> = known.collect();
+    let help = match closest(name, known.iter().map(|s| s.as_str())) {
+        Some(b) => format!("did you mean `{b}`?"),
+        None => format!("define a {what} with `id: {name}`, or use an existing id"),
+    };
+    let code = if what == "concept" {
+        "rules/unknown-concept"
+    } else {
+        "rules/unknown-class"
+    };
+    RuleError::new(file, code, format!("unknown {what} `{name}` in `{owner}`"))
+        .at(
+            locate(&file.text, owner, Some(name)),
+            format!("no {what} has this id"),
+        )
+        .help(help)
+}
+
+fn compile_condition(
+    c: &Condition,
+    file: &SourceFile,
+    rule: &str,
+    concepts: &HashMap<String, usize>,
+    errors: &mut Vec<RuleError>,
+) -> CondC {
+    let list = |v: &[Condition], errors: &mut Vec<RuleError>| {
+        v.iter()
+            .map(|x| compile_condition(x, file, rule, concepts, errors))
+            .collect::<Vec<_>>()
+    };
+    match c {
+        Condition::All(v) => CondC::All(list(v, errors)),
+        Condition::Any(v) => CondC::Any(list(v, errors)),
+        Condition::Not(b) => {
+            CondC::Not(Box::new(compile_condition(b, file, rule, concepts, errors)))
+        }
+        Condition::Documented(q) | Condition::Negated(q) | Condition::Mentioned(q) => {
+            let mode = match c {
+                Condition::Documented(_) => super::Mode::Documented,
+                Condition::Negated(_) => super::Mode::Negated,
+                _ => super::Mode::Mentioned,
+            };
+            let statuses = q
+                .statuses()
+                .map(|s| s.to_vec())
+                .unwrap_or_else(|| match mode {
+                    super::Mode::Documented => vec![Status::Present],
+                    super::Mode::Negated => vec![Status::Negated],
+                    super::Mode::Mentioned => vec![
+                        Status::Present,
+                        Status::Historical,
+                        Status::Possible,
+                        Status::Resolved,
+                    ],
+                });
+            let concept = match concepts.get(q.concept()) {
+                Some(&k) => k,
+                None => {
+                    errors.push(unknown_ref(
+                        file,
+                        rule,
+                        q.concept(),
+                        "concept",
+                        concepts.keys(),
+                    ));
+                    usize::MAX
+                }
+            };
+            CondC::Concept {
+                mode,
+                concept,
+                scope: q.scope(),
+                statuses,
+            }
+        }
+        Condition::Fact(f) => CondC::Fact(f.clone()),
+    }
+}
+
+/// Detects `all: [X, not: X]` with the same concept, scope and statuses.
+fn never_holds(c: &CondC) -> Option<String> {
+    let CondC::All(v) = c else { return None };
+    for a in v {
+        for b in v {
+            if let (
+                CondC::Concept {
+                    concept,
+                    scope,
+                    statuses,
+                    mode,
+                },
+                CondC::Not(inner),
+            ) = (a, b)
+            {
+                if let CondC::Concept {
+                    concept: c2,
+                    scope: s2,
+                    statuses: st2,
+                    mode: m2,
+                } = inner.as_ref()
+                {
+                    if concept == c2
+                        && scope == s2
+                        && statuses == st2
+                        && mode == m2
+                        && *concept != usize::MAX
+                    {
+                        return Some("required and excluded at once".into());
+                    }
+                }
+            }
+        }
+        if let Some(r) = never_holds(a) {
+            return Some(r);
+        }
+    }
+    if let Some(CondC::Fact(f)) = v.iter().find(|x| matches!(x, CondC::Fact(f) if matches!((f.at_least, f.at_most), (Some(lo), Some(hi)) if lo > hi))) {
+        return Some(format!("`at-least` is above `at-most` for {:?}", f.name));
+    }
+    None
+}

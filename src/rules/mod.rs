@@ -1,0 +1,104 @@
+//! Rule packs: the YAML model, loading with located errors, and the compiled form.
+
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod testing;
+
+use crate::facts::context::{ContextEngine, Status};
+use crate::facts::matcher::ConceptMatcher;
+use model::{FactTest, RuleDef, Scope};
+use std::collections::HashMap;
+
+pub use error::{RuleError, SourceFile};
+pub use load::{default_pack, load, read_pack_dir, PackSource};
+
+/// A compiled clinical concept.
+#[derive(Debug)]
+pub struct Concept {
+    pub id: String,
+    pub description: Option<String>,
+    pub file: String,
+}
+
+/// A compiled request class.
+#[derive(Debug)]
+pub struct RequestClass {
+    pub id: String,
+    pub description: Option<String>,
+    pub modality: Vec<usize>,
+    pub region: Vec<usize>,
+    pub exclude: Vec<usize>,
+    pub priority: i32,
+}
+
+/// How a concept condition reads the mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Documented,
+    Negated,
+    Mentioned,
+}
+
+/// A compiled condition: concept names resolved to indices.
+#[derive(Debug, Clone)]
+pub enum CondC {
+    All(Vec<CondC>),
+    Any(Vec<CondC>),
+    Not(Box<CondC>),
+    Concept {
+        mode: Mode,
+        concept: usize,
+        scope: Scope,
+        statuses: Vec<Status>,
+    },
+    Fact(FactTest),
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub def: RuleDef,
+    pub when: CondC,
+    /// Request classes it applies to; `None` for every classified item.
+    pub classes: Option<Vec<usize>>,
+    pub file: String,
+}
+
+/// Everything a run needs, compiled once.
+#[derive(Debug)]
+pub struct Pack {
+    pub concepts: Vec<Concept>,
+    pub concept_index: HashMap<String, usize>,
+    pub matcher: ConceptMatcher,
+    pub classes: Vec<RequestClass>,
+    pub rules: Vec<Rule>,
+    pub context: ContextEngine,
+    pub files: Vec<SourceFile>,
+}
+
+impl Pack {
+    /// The default pack alone.
+    pub fn default_rules() -> Result<Pack, Vec<RuleError>> {
+        load(&[default_pack()])
+    }
+
+    /// Classifies a request text: the matching class with the highest priority.
+    pub fn classify(&self, request: &str) -> Option<usize> {
+        let mut hits = Vec::new();
+        self.matcher.find(request, &mut hits);
+        let has = |list: &[usize]| list.iter().any(|c| hits.iter().any(|h| h.concept == *c));
+        self.classes
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| {
+                has(&k.modality) && (k.region.is_empty() || has(&k.region)) && !has(&k.exclude)
+            })
+            .max_by_key(|(i, k)| (k.priority, usize::MAX - i))
+            .map(|(i, _)| i)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.def.id == id)
+    }
+}

@@ -1,0 +1,410 @@
+//! The rule-pack file format, version 1, as Rust types. Unknown keys are errors, so a
+//! typo in a rule file can never silently change what gets flagged.
+
+use crate::citation::Source;
+use crate::facts::context::{ContextSection, Status};
+use crate::letter::Decision;
+use serde::{Deserialize, Serialize};
+
+/// One YAML file of a rule pack. A file may hold any mix of sections.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PackFile {
+    /// Format version; only 1 exists.
+    pub version: u32,
+    /// Clinical concepts: named phrase lists matched in the letter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<ConceptDef>,
+    /// How a disputed item's request text is recognised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_classes: Vec<RequestClassDef>,
+    /// Guideline rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleDef>,
+    /// Context triggers (negation, history, hypothesis, experiencer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ContextSection>,
+}
+
+/// A clinical concept ("red-flag", "prior-lumbar-imaging").
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConceptDef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Phrases matched as whole words, ignoring case; a hyphen matches a space.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Vec<String>,
+    /// Regular expressions, for what a phrase list cannot say (matched ignoring case).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
+    /// Other concepts whose matches also count as this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+}
+
+/// A request class ("lumbar-mri"): which requests a rule applies to.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RequestClassDef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Concepts naming the service (any one must match the request text).
+    pub modality: Vec<String>,
+    /// Concepts naming the body region (any one must match, when given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub region: Vec<String>,
+    /// Concepts that rule the class out when they match the request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// When several classes match, the highest priority wins.
+    #[serde(default)]
+    pub priority: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The decision contradicts the rule given the documented facts.
+    Decision,
+    /// The guideline cited is wrong for the request.
+    Citation,
+    /// The rationale contradicts its own decision or request.
+    Contradiction,
+    /// The rationale relies on a fact the case summary does not document, or contradicts.
+    Grounding,
+    /// The letter could not be fully read.
+    Format,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Decision => "decision",
+            Kind::Citation => "citation",
+            Kind::Contradiction => "contradiction",
+            Kind::Grounding => "grounding",
+            Kind::Format => "format",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A guideline rule.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleDef {
+    pub id: String,
+    /// One line saying what is wrong when the rule fires.
+    pub title: String,
+    pub kind: Kind,
+    pub severity: Severity,
+    /// Request classes the rule applies to (`"*"` for every classified item).
+    pub applies_to: Vec<String>,
+    /// Conditions over the documented facts.
+    pub when: Condition,
+    /// The decision the guideline implies when `when` holds; the rule fires when the
+    /// letter decided otherwise. Without it the rule fires whenever `when` holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Decision>,
+    /// The finding's message. `{request}`, `{decision}` and `{expected}` are filled in.
+    pub message: String,
+    /// The guideline passage the rule encodes, shown as help.
+    pub guideline: GuidelineRefDef,
+    /// What the rule checks and why, for `imrlint explain` and the docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<RuleDocs>,
+    /// Examples that must (`invalid`) and must not (`valid`) trigger the rule.
+    #[serde(default)]
+    pub tests: RuleTests,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GuidelineRefDef {
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<u32>,
+    /// Section or topic ("Special Studies and Diagnostic and Treatment Considerations").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// Pages as the guideline numbers them ("303-304").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+    /// The guideline's point, in the rule author's words.
+    pub says: String,
+}
+
+impl GuidelineRefDef {
+    /// "MTUS ACOEM Chapter 12, pp. 303-304: ..."
+    pub fn display(&self) -> String {
+        let mut s = match self.source {
+            Source::MtusAcoem => "MTUS ACOEM".to_string(),
+            Source::MtusCpmtg => "MTUS Chronic Pain Medical Treatment Guidelines".to_string(),
+            Source::MtusAcupuncture => "MTUS Acupuncture Medical Treatment Guidelines".to_string(),
+            Source::MtusPostsurgical => "MTUS Postsurgical Treatment Guidelines".to_string(),
+            Source::Odg => "ODG".to_string(),
+            Source::Other => String::new(),
+        };
+        if let Some(c) = self.chapter {
+            s.push_str(&format!(" Chapter {c}"));
+        }
+        if let Some(sec) = &self.section {
+            if !s.is_empty() {
+                s.push_str(", ");
+            }
+            s.push_str(sec);
+        }
+        if let Some(p) = &self.pages {
+            let pp = if p.contains(['-', ',']) { "pp." } else { "p." };
+            s.push_str(&format!(", {pp} {p}"));
+        }
+        s.push_str(": ");
+        s.push_str(&self.says);
+        s
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleDocs {
+    pub what: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleTests {
+    /// Examples on which the rule must fire.
+    #[serde(default)]
+    pub invalid: Vec<RuleExample>,
+    /// Examples on which the rule must not fire.
+    #[serde(default)]
+    pub valid: Vec<RuleExample>,
+}
+
+/// A one-item letter in short form, or a whole letter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleExample {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A whole letter; when given, the short-form fields are not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guideline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// Which item the finding must be on (default 1), for whole letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<usize>,
+}
+
+/// A condition over the documented facts of one item. In YAML a condition is a map with
+/// exactly one key: `all`, `any`, `not`, `documented`, `negated`, `mentioned` or `fact`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(try_from = "ConditionRepr", into = "ConditionRepr")]
+pub enum Condition {
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// At least one condition holds.
+    Any(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+    /// The concept is asserted as a current finding of the patient (by default in the
+    /// case record: summary and documents reviewed).
+    Documented(ConceptQuery),
+    /// The concept is mentioned, and every mention is negated.
+    Negated(ConceptQuery),
+    /// The concept is mentioned with any status but negated (or those listed).
+    Mentioned(ConceptQuery),
+    /// A numeric fact compared with bounds.
+    Fact(FactTest),
+}
+
+/// The YAML shape of a condition: one key of these.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConditionRepr {
+    /// Every condition in the list holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<Condition>>,
+    /// At least one condition in the list holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<Condition>>,
+    /// The condition does not hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<Condition>>,
+    /// The concept is asserted as a current finding of the patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documented: Option<ConceptQuery>,
+    /// The concept is mentioned and every mention is negated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negated: Option<ConceptQuery>,
+    /// The concept is mentioned with one of the statuses (default: any but negated or hypothetical).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentioned: Option<ConceptQuery>,
+    /// A numeric fact within bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<FactTest>,
+}
+
+impl TryFrom<ConditionRepr> for Condition {
+    type Error = String;
+    fn try_from(r: ConditionRepr) -> Result<Self, String> {
+        let mut found: Vec<Condition> = Vec::new();
+        if let Some(v) = r.all {
+            if v.is_empty() {
+                return Err("`all` needs at least one condition".into());
+            }
+            found.push(Condition::All(v));
+        }
+        if let Some(v) = r.any {
+            if v.is_empty() {
+                return Err("`any` needs at least one condition".into());
+            }
+            found.push(Condition::Any(v));
+        }
+        if let Some(v) = r.not {
+            found.push(Condition::Not(v));
+        }
+        if let Some(v) = r.documented {
+            found.push(Condition::Documented(v));
+        }
+        if let Some(v) = r.negated {
+            found.push(Condition::Negated(v));
+        }
+        if let Some(v) = r.mentioned {
+            found.push(Condition::Mentioned(v));
+        }
+        if let Some(v) = r.fact {
+            found.push(Condition::Fact(v));
+        }
+        match found.len() {
+            1 => Ok(found.pop().unwrap()),
+            0 => Err("a condition needs one of `all`, `any`, `not`, `documented`, `negated`, `mentioned`, `fact`".into()),
+            _ => Err("a condition has exactly one key; wrap several in `all:` or `any:`".into()),
+        }
+    }
+}
+
+impl From<Condition> for ConditionRepr {
+    fn from(c: Condition) -> Self {
+        let mut r = ConditionRepr::default();
+        match c {
+            Condition::All(v) => r.all = Some(v),
+            Condition::Any(v) => r.any = Some(v),
+            Condition::Not(v) => r.not = Some(v),
+            Condition::Documented(v) => r.documented = Some(v),
+            Condition::Negated(v) => r.negated = Some(v),
+            Condition::Mentioned(v) => r.mentioned = Some(v),
+            Condition::Fact(v) => r.fact = Some(v),
+        }
+        r
+    }
+}
+
+/// A concept id, or a concept with the part of the letter and the statuses to look at.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ConceptQuery {
+    Id(String),
+    Full(ConceptQueryFull),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConceptQueryFull {
+    pub concept: String,
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    /// Statuses that count (default depends on the condition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<Status>>,
+}
+
+impl ConceptQuery {
+    pub fn concept(&self) -> &str {
+        match self {
+            ConceptQuery::Id(s) => s,
+            ConceptQuery::Full(f) => &f.concept,
+        }
+    }
+    pub fn scope(&self) -> Scope {
+        match self {
+            ConceptQuery::Id(_) => Scope::Record,
+            ConceptQuery::Full(f) => f.scope.unwrap_or(Scope::Record),
+        }
+    }
+    pub fn statuses(&self) -> Option<&[Status]> {
+        match self {
+            ConceptQuery::Id(_) => None,
+            ConceptQuery::Full(f) => f.status.as_deref(),
+        }
+    }
+}
+
+/// Where in the letter a concept is looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// The case summary and the documents reviewed: what the record documents.
+    Record,
+    /// The case summary only.
+    Summary,
+    /// The item's request text.
+    Request,
+    /// The item's decision rationale.
+    Rationale,
+    /// The item's reviewer guideline line.
+    Guideline,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FactTest {
+    pub name: FactName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<f64>,
+    /// What the condition is when the fact is unknown (default: false).
+    #[serde(default)]
+    pub if_unknown: bool,
+}
+
+/// Numeric facts read from the letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactName {
+    /// The injured worker's age in years.
+    Age,
+    /// Weeks from the date of injury to the latest dated visit (or the decision date).
+    WeeksSinceInjury,
+}
