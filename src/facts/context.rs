@@ -35,13 +35,14 @@
 //!
 //! When triggers of several categories apply, the status is chosen in this order:
 //!
-//! `other` > `hypothetical` > `negated` > `resolved` > `historical` > `possible`
+//! `hypothetical` > `negated` > `other` > `resolved` > `historical` > `possible`
 //!
-//! * Experiencer first: a statement about a relative is never a finding of the patient, whatever
-//!   else it says ("no family history of stenosis" is still about the family).
-//! * Hypothetical before negated/resolved: conditionals assert nothing ("return if the fever
-//!   does not resolve", "once the infection has resolved").
-//! * Negated before resolved/historical: "no history of diabetes" is an absence.
+//! * Hypothetical first: conditionals assert nothing ("return if the fever does not resolve",
+//!   "once the infection has resolved").
+//! * Negated next: an explicit absence holds whoever the sentence is about ("family history is
+//!   negative for coronary disease", "no history of diabetes").
+//! * Experiencer (other) next: a statement about a relative is never a finding of the patient
+//!   ("mother had breast cancer", "family history of stenosis").
 //! * Resolved before historical: "prior numbness, now resolved" is gone.
 //! * Historical before possible, as a dated past event is more specific than a hedge.
 //!
@@ -126,9 +127,9 @@ impl TriggerCategory {
 
 /// Statuses in decreasing precedence (see the module documentation).
 pub const PRECEDENCE: [Status; 6] = [
-    Status::Other,
     Status::Hypothetical,
     Status::Negated,
+    Status::Other,
     Status::Resolved,
     Status::Historical,
     Status::Possible,
@@ -954,7 +955,12 @@ mod tests {
                     "rheumatoid arthritis",
                     Other,
                 ),
-                ("No family history of cancer.", "cancer", Other),
+                ("No family history of cancer.", "cancer", Negated),
+                (
+                    "Family history is negative for stenosis.",
+                    "stenosis",
+                    Negated,
+                ),
             ],
         );
     }
