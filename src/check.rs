@@ -57,15 +57,29 @@ pub fn check_path(path: &Path, pack: &Pack) -> FileResult {
             return FileResult::unreadable(
                 &name,
                 "format/too-large",
-                format!("the file is {} MiB; letters over {} MiB are not read", m.len() >> 20, MAX_LETTER_BYTES >> 20),
+                format!(
+                    "the file is {} MiB; letters over {} MiB are not read",
+                    m.len() >> 20,
+                    MAX_LETTER_BYTES >> 20
+                ),
             )
         }
-        Err(e) => return FileResult::unreadable(&name, "format/unreadable", format!("cannot read the file: {e}")),
+        Err(e) => {
+            return FileResult::unreadable(
+                &name,
+                "format/unreadable",
+                format!("cannot read the file: {e}"),
+            )
+        }
         _ => {}
     }
     match std::fs::read(path) {
         Ok(bytes) => check_bytes(&name, &bytes, pack),
-        Err(e) => FileResult::unreadable(&name, "format/unreadable", format!("cannot read the file: {e}")),
+        Err(e) => FileResult::unreadable(
+            &name,
+            "format/unreadable",
+            format!("cannot read the file: {e}"),
+        ),
     }
 }
 

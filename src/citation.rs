@@ -39,7 +39,10 @@ impl Source {
     pub fn is_mtus(self) -> bool {
         matches!(
             self,
-            Source::MtusAcoem | Source::MtusCpmtg | Source::MtusAcupuncture | Source::MtusPostsurgical
+            Source::MtusAcoem
+                | Source::MtusCpmtg
+                | Source::MtusAcupuncture
+                | Source::MtusPostsurgical
         )
     }
 }
@@ -143,7 +146,9 @@ pub fn parse_pages(text: &str) -> Vec<PageRange> {
     let mut out = Vec::new();
     for m in p.pages.captures_iter(text) {
         for c in p.page_item.captures_iter(&m[1]) {
-            let Ok(start) = c[1].parse::<u32>() else { continue };
+            let Ok(start) = c[1].parse::<u32>() else {
+                continue;
+            };
             out.push(match c.get(2) {
                 Some(e) => expand_range(start, e.as_str()),
                 None => PageRange { start, end: start },
@@ -243,7 +248,10 @@ pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> 
 fn is_negated_mtus(text: &str, at: usize) -> bool {
     let before = &text[..at];
     let lower = before.to_ascii_lowercase();
-    lower.ends_with("on the ") || lower.ends_with("on ") || lower.ends_with("non-") || lower.ends_with("non ")
+    lower.ends_with("on the ")
+        || lower.ends_with("on ")
+        || lower.ends_with("non-")
+        || lower.ends_with("non ")
 }
 
 /// For "ODG, Low Back Chapter, MRIs" and "MTUS Chronic Pain ... Guidelines, Opioids" the
@@ -252,7 +260,9 @@ fn topic_after_source(part: &str) -> Option<String> {
     let p = patterns();
     let m = p.source.find(part)?;
     let rest = part[m.end()..]
-        .trim_start_matches(|c: char| c == ')' || c == ',' || c == ':' || c == ';' || c.is_whitespace())
+        .trim_start_matches(|c: char| {
+            c == ')' || c == ',' || c == ':' || c == ';' || c.is_whitespace()
+        })
         .trim_start_matches("(ODG)")
         .trim_start_matches(|c: char| c == ',' || c.is_whitespace());
     let rest = match p.pages.find(rest) {
@@ -265,7 +275,9 @@ fn topic_after_source(part: &str) -> Option<String> {
 
 fn other_citation_text(text: &str) -> Option<&str> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"(?i)(?:non-?\s*MTUS\s+citation\s*[:x]?\s*|decision\s+based\s+on\s+)").unwrap());
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)(?:non-?\s*MTUS\s+citation\s*[:x]?\s*|decision\s+based\s+on\s+)").unwrap()
+    });
     let m = re.find_iter(text).last()?;
     let rest = &text[m.end()..];
     let t = rest.trim().trim_end_matches('.').trim();
@@ -289,7 +301,13 @@ mod tests {
         assert_eq!(r.source, Source::MtusAcoem);
         assert_eq!(r.chapter, Some(12));
         assert_eq!(r.title.as_deref(), Some("Low Back Complaints"));
-        assert_eq!(r.pages, vec![PageRange { start: 303, end: 304 }]);
+        assert_eq!(
+            r.pages,
+            vec![PageRange {
+                start: 303,
+                end: 304
+            }]
+        );
     }
 
     #[test]
@@ -323,16 +341,31 @@ mod tests {
         let c = cite("Decision based on MTUS ACOEM Chapter 8 Neck and Upper Back Complaints Page(s): 177-178, and Official Disability Guidelines (ODG), Neck Chapter.");
         assert_eq!(c.sources(), vec![Source::MtusAcoem, Source::Odg]);
         assert_eq!(c.refs[0].chapter, Some(8));
-        assert_eq!(c.refs[0].pages, vec![PageRange { start: 177, end: 178 }]);
+        assert_eq!(
+            c.refs[0].pages,
+            vec![PageRange {
+                start: 177,
+                end: 178
+            }]
+        );
     }
 
     #[test]
     fn page_lists() {
         assert_eq!(
             parse_pages("Pages 58-60, 63"),
-            vec![PageRange { start: 58, end: 60 }, PageRange { start: 63, end: 63 }]
+            vec![
+                PageRange { start: 58, end: 60 },
+                PageRange { start: 63, end: 63 }
+            ]
         );
-        assert_eq!(parse_pages("p. 1098-9"), vec![PageRange { start: 1098, end: 1099 }]);
+        assert_eq!(
+            parse_pages("p. 1098-9"),
+            vec![PageRange {
+                start: 1098,
+                end: 1099
+            }]
+        );
     }
 
     #[test]

@@ -151,7 +151,9 @@ fn make_finding(
     };
     let (span, label, rest): (Span, String, &[(&Mention, Scope)]) =
         match (rule.def.expect, decision) {
-            (Some(_), Some(d)) if rule.def.kind == Kind::Decision => (d.span, format!("decided {}", d.value.as_str()), witnesses),
+            (Some(_), Some(d)) if rule.def.kind == Kind::Decision => {
+                (d.span, format!("decided {}", d.value.as_str()), witnesses)
+            }
             _ => match witnesses
                 .iter()
                 .position(|(_, s)| matches!(s, Scope::Rationale | Scope::Guideline))

@@ -40,13 +40,24 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 }
 
 fn walk(root: &Path, d: &mut Discovery) {
-    let mut it = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    let mut it = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
-                d.unreadable.push((p, e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string())));
+                let p = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
+                d.unreadable.push((
+                    p,
+                    e.io_error()
+                        .map(|io| io.to_string())
+                        .unwrap_or_else(|| e.to_string()),
+                ));
                 continue;
             }
         };
@@ -61,8 +72,13 @@ fn walk(root: &Path, d: &mut Discovery) {
         if entry.file_type().is_dir() {
             continue;
         }
-        let ext = p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
-        let is_letter = ext.as_deref().is_some_and(|e| LETTER_EXTENSIONS.contains(&e));
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        let is_letter = ext
+            .as_deref()
+            .is_some_and(|e| LETTER_EXTENSIONS.contains(&e));
         if entry.file_type().is_symlink() {
             // Links are followed only when they point at a file; a link to a directory
             // could loop.

@@ -1,12 +1,12 @@
 //! imrlint: checks California IMR determination letters against treatment guidelines.
 
+pub mod check;
 pub mod citation;
+pub mod eval;
 pub mod facts;
+pub mod input;
 pub mod letter;
 pub mod negex_eval;
-pub mod span;
-pub mod rules;
-pub mod eval;
-pub mod check;
-pub mod input;
 pub mod report;
+pub mod rules;
+pub mod span;

@@ -28,6 +28,8 @@ enum Command {
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// List every concept mention in a letter with its status and deciding trigger.
+    Facts(FactsArgs),
     /// Score the context engine on NegEx-style rows (report, concept, sentence[, label]).
     Assert(AssertArgs),
 }
@@ -111,6 +113,24 @@ enum RulesCommand {
 }
 
 #[derive(Args)]
+struct FactsArgs {
+    file: PathBuf,
+    #[arg(long, value_enum, default_value = "human")]
+    format: FactsFormat,
+    /// Only mentions of these concepts (repeatable).
+    #[arg(long)]
+    concept: Vec<String>,
+    #[command(flatten)]
+    pack: PackArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FactsFormat {
+    Human,
+    Json,
+}
+
+#[derive(Args)]
 struct AssertArgs {
     /// Tab-separated rows: report, concept, sentence and an optional gold label.
     #[arg(long, value_name = "FILE")]
@@ -133,13 +153,17 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => run_check(a),
         Command::Parse(a) => run_parse(a),
-        Command::Rules(RulesCommand::Check { dirs, no_default_rules }) => run_rules_check(dirs, no_default_rules),
+        Command::Rules(RulesCommand::Check {
+            dirs,
+            no_default_rules,
+        }) => run_rules_check(dirs, no_default_rules),
         Command::Rules(RulesCommand::Test {
             dirs,
             no_default_rules,
             filter,
         }) => run_rules_test(dirs, no_default_rules, filter),
         Command::Assert(a) => run_assert(a),
+        Command::Facts(a) => run_facts(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -164,7 +188,10 @@ fn load_pack(pack: &PackArgs) -> Result<Pack, String> {
     }
     rules::load(&sources).map_err(|errors| {
         print_rule_errors(&errors);
-        format!("the rule pack has {} error(s); nothing was linted", errors.len())
+        format!(
+            "the rule pack has {} error(s); nothing was linted",
+            errors.len()
+        )
     })
 }
 
@@ -178,7 +205,10 @@ fn print_rule_errors(errors: &[RuleError]) {
     let mut stderr = std::io::stderr().lock();
     for e in errors {
         let mut s = String::new();
-        if handler.render_report(&mut s, &RuleDiagnostic::new(e)).is_err() {
+        if handler
+            .render_report(&mut s, &RuleDiagnostic::new(e))
+            .is_err()
+        {
             s = format!("{e}\n");
         }
         let _ = writeln!(stderr, "{s}");
@@ -187,11 +217,23 @@ fn print_rule_errors(errors: &[RuleError]) {
 
 fn run_check(a: CheckArgs) -> Result<u8, String> {
     let pack = load_pack(&a.pack)?;
-    let paths = if a.paths.is_empty() { vec![PathBuf::from(".")] } else { a.paths.clone() };
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
     let discovery = discover(&paths);
-    let mut results: Vec<FileResult> = discovery.files.iter().map(|p| check_path(p, &pack)).collect();
+    let mut results: Vec<FileResult> = discovery
+        .files
+        .iter()
+        .map(|p| check_path(p, &pack))
+        .collect();
     for (p, why) in &discovery.unreadable {
-        results.push(FileResult::unreadable(&p.display().to_string(), "format/unreadable", format!("cannot read: {why}")));
+        results.push(FileResult::unreadable(
+            &p.display().to_string(),
+            "format/unreadable",
+            format!("cannot read: {why}"),
+        ));
     }
     results.sort_by(|x, y| x.path.cmp(&y.path));
     let stdout_tty = std::io::stdout().is_terminal();
@@ -202,11 +244,14 @@ fn run_check(a: CheckArgs) -> Result<u8, String> {
     };
     let opts = HumanOptions {
         graphical,
-        color: graphical && (a.color == Color::Always || stdout_tty) && std::env::var_os("NO_COLOR").is_none(),
+        color: graphical
+            && (a.color == Color::Always || stdout_tty)
+            && std::env::var_os("NO_COLOR").is_none(),
         quiet: a.quiet,
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let summary = report::write(&mut out, a.format, &results, &discovery, opts).map_err(|e| e.to_string())?;
+    let summary =
+        report::write(&mut out, a.format, &results, &discovery, opts).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())?;
     let failing = summary.findings.error > 0 || (a.deny.is_some() && summary.findings.warning > 0);
     Ok(if failing { EXIT_FINDINGS } else { 0 })
@@ -229,7 +274,11 @@ fn run_parse(a: ParseArgs) -> Result<u8, String> {
         ParseFormat::Yaml => serde_yaml::to_string(&value).map_err(|e| e.to_string())?,
     };
     println!("{text}");
-    Ok(if r.case.as_ref().is_some_and(|c| c.items.is_empty()) { EXIT_FINDINGS } else { 0 })
+    Ok(if r.case.as_ref().is_some_and(|c| c.items.is_empty()) {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
 }
 
 fn pack_sources(dirs: &[PathBuf], no_default: bool) -> Result<Vec<rules::PackSource>, String> {
@@ -264,7 +313,11 @@ fn run_rules_check(dirs: Vec<PathBuf>, no_default: bool) -> Result<u8, String> {
     }
 }
 
-fn run_rules_test(dirs: Vec<PathBuf>, no_default: bool, filter: Option<String>) -> Result<u8, String> {
+fn run_rules_test(
+    dirs: Vec<PathBuf>,
+    no_default: bool,
+    filter: Option<String>,
+) -> Result<u8, String> {
     let sources = pack_sources(&dirs, no_default)?;
     let pack = rules::load(&sources).map_err(|errors| {
         print_rule_errors(&errors);
@@ -282,7 +335,11 @@ fn run_rules_test(dirs: Vec<PathBuf>, no_default: bool, filter: Option<String>) 
             println!("  + actual:   {a}");
         }
     }
-    println!("{} passed, {} failed", outcomes.len() - failed.len(), failed.len());
+    println!(
+        "{} passed, {} failed",
+        outcomes.len() - failed.len(),
+        failed.len()
+    );
     Ok(if failed.is_empty() { 0 } else { EXIT_FINDINGS })
 }
 
@@ -290,13 +347,84 @@ fn run_assert(a: AssertArgs) -> Result<u8, String> {
     let pack = load_pack(&a.pack)?;
     let input = std::fs::read_to_string(&a.tsv).map_err(|e| format!("{}: {e}", a.tsv.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let scores = imrlint::negex_eval::run_assert_tsv(&pack.context, &input, &mut out).map_err(|e| format!("{}: {e}", a.tsv.display()))?;
+    let scores = imrlint::negex_eval::run_assert_tsv(&pack.context, &input, &mut out)
+        .map_err(|e| format!("{}: {e}", a.tsv.display()))?;
     out.flush().map_err(|e| e.to_string())?;
     if let Some(s) = scores {
         eprintln!(
             "rows {}  accuracy {:.4}  negated precision {:.4}  recall {:.4}  F1 {:.4}",
             s.rows, s.accuracy, s.precision, s.recall, s.f1
         );
+    }
+    Ok(0)
+}
+
+fn run_facts(a: FactsArgs) -> Result<u8, String> {
+    let pack = load_pack(&a.pack)?;
+    let r = check_path(&a.file, &pack);
+    let Some(case) = &r.case else {
+        return Err(format!("{}: {}", r.path, r.errors.join("; ")));
+    };
+    let facts = imrlint::facts::extract::extract(case, &pack);
+    let idx = imrlint::span::LineIndex::new(&r.source);
+    let mut rows = Vec::new();
+    let mut push = |section: String, m: &imrlint::facts::extract::Mention| {
+        let concept = &pack.concepts[m.concept].id;
+        if !a.concept.is_empty() && !a.concept.contains(concept) {
+            return;
+        }
+        let (line, column) = idx.line_col(&r.source, m.span.start);
+        rows.push(serde_json::json!({
+            "section": section,
+            "concept": concept,
+            "text": m.text,
+            "status": m.status,
+            "trigger": m.trigger.as_ref().map(|t| &t.0),
+            "line": line,
+            "column": column,
+            "offset": m.span.start,
+            "length": m.span.len(),
+        }));
+    };
+    for m in &facts.summary {
+        push("summary".into(), m);
+    }
+    for m in &facts.documents {
+        push("documents".into(), m);
+    }
+    for (i, f) in facts.items.iter().enumerate() {
+        for m in &f.request {
+            push(format!("item {} request", i + 1), m);
+        }
+        for m in &f.guideline {
+            push(format!("item {} guideline", i + 1), m);
+        }
+        for m in &f.rationale {
+            push(format!("item {} rationale", i + 1), m);
+        }
+    }
+    match a.format {
+        FactsFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+        ),
+        FactsFormat::Human => {
+            for r in &rows {
+                let trig = r["trigger"]
+                    .as_str()
+                    .map(|t| format!("  (trigger: \"{t}\")"))
+                    .unwrap_or_default();
+                println!(
+                    "{}:{}  {:<18} {:<30} {:<12} \"{}\"{trig}",
+                    r["line"],
+                    r["column"],
+                    r["section"].as_str().unwrap_or(""),
+                    r["concept"].as_str().unwrap_or(""),
+                    r["status"].as_str().unwrap_or(""),
+                    r["text"].as_str().unwrap_or("")
+                );
+            }
+        }
     }
     Ok(0)
 }

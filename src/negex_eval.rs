@@ -146,7 +146,7 @@ fn fold(s: &str) -> (String, Vec<usize>) {
         for l in c.to_lowercase() {
             let before = out.len();
             out.push(l);
-            map.extend(std::iter::repeat(i).take(out.len() - before));
+            map.extend(std::iter::repeat_n(i, out.len() - before));
         }
     }
     map.push(s.len());
@@ -208,7 +208,7 @@ fn best_occurrence(sentence: &str, hay: &str, map: &[usize], needle: &str) -> Op
         // A heading label ("ALLERGIES:") is not the annotated mention.
         let label = hay[e..].trim_start().starts_with(':');
         let score = u8::from(bounded) * 4 + u8::from(caps) * 2 + u8::from(!label);
-        if best.as_ref().map_or(true, |(b, _)| score > *b) {
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
             best = Some((score, os..oe));
         }
         if from >= hay.len() {

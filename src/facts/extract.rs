@@ -148,7 +148,12 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
 /// absence of red flags") without speaking of the patient asserts nothing about the
 /// patient: its mentions become hypothetical. The two voices are the pack's
 /// `guideline-voice` and `patient-voice` concepts; without them nothing changes.
-fn mark_guideline_restatements(text: &str, mentions: &mut [Mention], pack: &Pack, hits: &mut Vec<Hit>) {
+fn mark_guideline_restatements(
+    text: &str,
+    mentions: &mut [Mention],
+    pack: &Pack,
+    hits: &mut Vec<Hit>,
+) {
     let (Some(&guide), Some(&patient)) = (
         pack.concept_index.get("guideline-voice"),
         pack.concept_index.get("patient-voice"),
@@ -159,7 +164,10 @@ fn mark_guideline_restatements(text: &str, mentions: &mut [Mention], pack: &Pack
     pack.matcher.find(text, hits);
     for r in super::sentence::split_sentences(text) {
         let (start, end) = (r.start, r.end);
-        let has = |c: usize| hits.iter().any(|h| h.concept == c && h.start >= start && h.end <= end);
+        let has = |c: usize| {
+            hits.iter()
+                .any(|h| h.concept == c && h.start >= start && h.end <= end)
+        };
         if !has(guide) || has(patient) {
             continue;
         }

@@ -131,7 +131,10 @@ pub fn read_patient(summary: &Field) -> Patient {
     for c in p.visit.captures_iter(text) {
         let g = c.get(1).or_else(|| c.get(2)).unwrap();
         if let Some(d) = find_date(summary, g.start()) {
-            let is_injury = patient.date_of_injury.as_ref().is_some_and(|i| i.span == d.span);
+            let is_injury = patient
+                .date_of_injury
+                .as_ref()
+                .is_some_and(|i| i.span == d.span);
             if !is_injury && !patient.visit_dates.iter().any(|v| v.span == d.span) {
                 patient.visit_dates.push(d);
             }
@@ -158,7 +161,10 @@ mod tests {
         assert_eq!(h.ur_denial_date.unwrap().date, "2015-05-14");
         assert_eq!(h.priority.unwrap().text, "Standard");
         assert_eq!(h.application_received.unwrap().date, "2015-05-22");
-        assert_eq!(h.treatments_in_dispute.unwrap().text, "X-ray of the lumbar spine");
+        assert_eq!(
+            h.treatments_in_dispute.unwrap().text,
+            "X-ray of the lumbar spine"
+        );
     }
 
     #[test]

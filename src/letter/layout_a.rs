@@ -103,7 +103,9 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
         }
         None => case.problems.push(ParseProblem {
             code: "format/no-items".into(),
-            message: format!("the letter has no \"{ISSUES}\" section, so no disputed item could be read"),
+            message: format!(
+                "the letter has no \"{ISSUES}\" section, so no disputed item could be read"
+            ),
             span: lines.first().map(|l| l.span).unwrap_or_default(),
             item: None,
         }),
@@ -126,7 +128,10 @@ fn read_credentials(body: &[Line<'_>], case: &mut Case) {
             if key.starts_with("state") {
                 let v = rest.trim();
                 if !v.is_empty() {
-                    case.reviewer.licensure = Some(Field::plain(v, Span::new(value_start, value_start + v.len())));
+                    case.reviewer.licensure = Some(Field::plain(
+                        v,
+                        Span::new(value_start, value_start + v.len()),
+                    ));
                 }
             } else {
                 let mut off = 0;
@@ -135,7 +140,9 @@ fn read_credentials(body: &[Line<'_>], case: &mut Case) {
                     let v = part.trim().trim_end_matches('.');
                     if !v.is_empty() {
                         let s = value_start + off + lead;
-                        case.reviewer.specialties.push(Field::plain(v, Span::new(s, s + v.len())));
+                        case.reviewer
+                            .specialties
+                            .push(Field::plain(v, Span::new(s, s + v.len())));
                     }
                     off += part.len() + 1;
                 }
@@ -254,7 +261,9 @@ fn read_items(body: &[Line<'_>], case: &mut Case) {
 
 fn read_item_fields(body: &[Line<'_>], item: &mut Item, case: &mut Case) {
     let p = patterns();
-    let starts: Vec<usize> = (0..body.len()).filter(|&i| p.label.is_match(body[i].text)).collect();
+    let starts: Vec<usize> = (0..body.len())
+        .filter(|&i| p.label.is_match(body[i].text))
+        .collect();
     for (k, &s) in starts.iter().enumerate() {
         let e = starts.get(k + 1).copied().unwrap_or(body.len());
         let joined = Joined::from_lines(&body[s..e]);

@@ -6,7 +6,10 @@ use super::HumanOptions;
 use crate::check::FileResult;
 use crate::eval::Finding;
 use crate::rules::model::Severity;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, NarratableReportHandler, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
+    NarratableReportHandler, SourceCode,
+};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -36,7 +39,11 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(format!("{} ({})", self.finding.rule, self.finding.kind.as_str())))
+        Some(Box::new(format!(
+            "{} ({})",
+            self.finding.rule,
+            self.finding.kind.as_str()
+        )))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.finding.severity {
@@ -46,7 +53,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.has_text.then_some(&self.source as &dyn SourceCode)
@@ -66,24 +76,29 @@ impl Diagnostic for FindingDiagnostic<'_> {
 }
 
 enum Handler {
-    Graphical(GraphicalReportHandler),
+    Graphical(Box<GraphicalReportHandler>),
     Narratable(NarratableReportHandler),
 }
 
 /// Writes every finding of every file; one handler is built for the whole run.
-pub fn write(out: &mut dyn Write, results: &[FileResult], reports: &[FileReport], opts: HumanOptions) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    results: &[FileResult],
+    reports: &[FileReport],
+    opts: HumanOptions,
+) -> std::io::Result<()> {
     let handler = if opts.graphical {
         let theme = if opts.color {
             GraphicalTheme::unicode()
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        Handler::Graphical(
+        Handler::Graphical(Box::new(
             GraphicalReportHandler::new_themed(theme)
                 .with_links(false)
                 .with_width(100)
                 .with_context_lines(1),
-        )
+        ))
     } else {
         Handler::Narratable(NarratableReportHandler::new().with_context_lines(1))
     };
@@ -103,12 +118,25 @@ pub fn write(out: &mut dyn Write, results: &[FileResult], reports: &[FileReport]
                 Handler::Narratable(h) => h.render_report(&mut s, &diag),
             };
             if res.is_err() {
-                s = format!("{}: {}[{}] {}\n", r.path, f.severity.as_str(), f.rule, f.message);
+                s = format!(
+                    "{}: {}[{}] {}\n",
+                    r.path,
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message
+                );
             }
             if !r.source.is_empty() || !opts.graphical {
                 write!(out, "{s}")?;
             } else {
-                writeln!(out, "{}: {}[{}] {}", r.path, f.severity.as_str(), f.rule, f.message)?;
+                writeln!(
+                    out,
+                    "{}: {}[{}] {}",
+                    r.path,
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message
+                )?;
             }
             writeln!(out)?;
         }

@@ -56,7 +56,11 @@ pub fn write(
         Format::Concise => {
             for r in &reports {
                 for f in &r.findings {
-                    writeln!(out, "{}:{}:{}: {}[{}] {}", r.path, f.line, f.column, f.severity, f.rule, f.message)?;
+                    writeln!(
+                        out,
+                        "{}:{}:{}: {}[{}] {}",
+                        r.path, f.line, f.column, f.severity, f.rule, f.message
+                    )?;
                 }
             }
             if !human.quiet {

@@ -113,7 +113,9 @@ impl FileReport {
                 }
             })
             .collect();
-        findings.sort_by(|a, b| (a.line, a.column, &a.rule, a.item).cmp(&(b.line, b.column, &b.rule, b.item)));
+        findings.sort_by(|a, b| {
+            (a.line, a.column, &a.rule, a.item).cmp(&(b.line, b.column, &b.rule, b.item))
+        });
         FileReport {
             path: r.path.clone(),
             layout: r.case.as_ref().map(|c| c.layout.clone()),

@@ -204,13 +204,12 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
             let parsed: PackFile = match parse_yaml(file) {
                 Ok(p) => p,
                 Err(e) => {
-                    errors.push(e);
+                    errors.push(*e);
                     continue;
                 }
             };
             if parsed.version != 1 {
-                let span = Regex::new(r"(?m)^version:\s*(\S+)")
-                    .unwrap()
+                let span = version_line()
                     .captures(&file.text)
                     .map(|m| Span::new(m.get(1).unwrap().start(), m.get(1).unwrap().end()));
                 errors.push(
@@ -284,15 +283,20 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
     }
 }
 
-fn parse_yaml(file: &SourceFile) -> Result<PackFile, RuleError> {
+fn version_line() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?m)^version:\s*(\S+)").unwrap())
+}
+
+fn parse_yaml(file: &SourceFile) -> Result<PackFile, Box<RuleError>> {
     // An empty file is a mistake worth naming, not a silent no-op.
     if file.text.trim().is_empty() {
-        return Err(
+        return Err(Box::new(
             RuleError::new(file, "rules/empty-file", "rule file is empty")
                 .help("start it with `version: 1`"),
-        );
+        ));
     }
-    serde_yaml::from_str(&file.text).map_err(|e| yaml_error(file, e))
+    serde_yaml::from_str(&file.text).map_err(|e| Box::new(yaml_error(file, e)))
 }
 
 fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {

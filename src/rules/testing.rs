@@ -68,7 +68,13 @@ pub fn run(pack: &Pack, filter: Option<&str>) -> Vec<ExampleOutcome> {
     out
 }
 
-fn run_one(pack: &Pack, rule: &Rule, ex: &RuleExample, k: usize, must_fire: bool) -> ExampleOutcome {
+fn run_one(
+    pack: &Pack,
+    rule: &Rule,
+    ex: &RuleExample,
+    k: usize,
+    must_fire: bool,
+) -> ExampleOutcome {
     let text = example_letter(ex);
     let case = parse_text(&text);
     let item = ex.item.unwrap_or(1);
@@ -83,11 +89,19 @@ fn run_one(pack: &Pack, rule: &Rule, ex: &RuleExample, k: usize, must_fire: bool
         .findings
         .iter()
         .any(|f| f.rule == rule.def.id && f.item == Some(item));
-    let parse_problems: Vec<String> = case.problems.iter().map(|p| format!("{}: {}", p.code, p.message)).collect();
+    let parse_problems: Vec<String> = case
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", p.code, p.message))
+        .collect();
     let mut actual = actual;
     actual.extend(parse_problems.iter().map(|p| format!("(letter) {p}")));
     let kind = if must_fire { "invalid" } else { "valid" };
-    let name = ex.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+    let name = ex
+        .name
+        .as_deref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
     ExampleOutcome {
         rule: rule.def.id.clone(),
         file: rule.file.clone(),
