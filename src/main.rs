@@ -30,6 +30,12 @@ enum Command {
     Rules(RulesCommand),
     /// List every concept mention in a letter with its status and deciding trigger.
     Facts(FactsArgs),
+    /// Explain a rule: what it checks, why, the guideline, its logic and examples.
+    Explain {
+        rule: String,
+        #[command(flatten)]
+        pack: PackArgs,
+    },
     /// Score the context engine on NegEx-style rows (report, concept, sentence[, label]).
     Assert(AssertArgs),
 }
@@ -95,14 +101,30 @@ struct ParseArgs {
 enum RulesCommand {
     /// Validate rule packs and report every problem.
     Check {
-        /// Pack directories (default: the embedded pack).
+        /// Pack directories or files, checked together with the embedded pack.
         dirs: Vec<PathBuf>,
         #[arg(long)]
         no_default_rules: bool,
     },
+    /// List the rules: id, kind, severity, request classes, guideline reference.
+    List {
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+    /// Write one Markdown page per rule, plus an index, into OUT_DIR.
+    Docs {
+        out_dir: PathBuf,
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+    /// Print the JSON Schema of rule files (or write it to --output).
+    Schema {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Run every rule's own examples.
     Test {
-        /// Pack directories (default: the embedded pack).
+        /// Pack directories or files, loaded after the embedded pack.
         dirs: Vec<PathBuf>,
         #[arg(long)]
         no_default_rules: bool,
@@ -164,6 +186,28 @@ fn main() -> ExitCode {
         }) => run_rules_test(dirs, no_default_rules, filter),
         Command::Assert(a) => run_assert(a),
         Command::Facts(a) => run_facts(a),
+        Command::Explain { rule, pack } => run_explain(&rule, &pack),
+        Command::Rules(RulesCommand::List { pack }) => {
+            load_pack(&pack).map(|p| {
+                print!("{}", rules::docs::list(&p));
+                0
+            })
+        }
+        Command::Rules(RulesCommand::Docs { out_dir, pack }) => load_pack(&pack).and_then(|p| {
+            let n = rules::docs::write_docs(&p, &out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+            println!("wrote {n} pages to {}", out_dir.display());
+            Ok(0)
+        }),
+        Command::Rules(RulesCommand::Schema { output }) => {
+            let schema = rules::docs::schema();
+            match output {
+                Some(p) => std::fs::write(&p, schema).map(|_| 0).map_err(|e| format!("{}: {e}", p.display())),
+                None => {
+                    print!("{schema}");
+                    Ok(0)
+                }
+            }
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -283,7 +327,7 @@ fn run_parse(a: ParseArgs) -> Result<u8, String> {
 
 fn pack_sources(dirs: &[PathBuf], no_default: bool) -> Result<Vec<rules::PackSource>, String> {
     let mut sources = Vec::new();
-    if !no_default && dirs.is_empty() {
+    if !no_default {
         sources.push(rules::default_pack());
     }
     for d in dirs {
@@ -427,4 +471,21 @@ fn run_facts(a: FactsArgs) -> Result<u8, String> {
         }
     }
     Ok(0)
+}
+
+fn run_explain(id: &str, pack: &PackArgs) -> Result<u8, String> {
+    let p = load_pack(pack)?;
+    match p.rule(id) {
+        Some(r) => {
+            print!("{}", rules::docs::explain(r));
+            Ok(0)
+        }
+        None => {
+            let ids: Vec<&str> = p.rules.iter().map(|r| r.def.id.as_str()).collect();
+            let hint = rules::load::closest(id, ids.iter().copied())
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_default();
+            Err(format!("no rule `{id}`{hint} (see `imrlint rules list`)"))
+        }
+    }
 }

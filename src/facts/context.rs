@@ -58,7 +58,7 @@ use std::ops::Range;
 pub const DEFAULT_WINDOW: usize = 10;
 
 /// How a mention of a clinical concept is asserted by the text around it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Asserted as a current finding of the patient.
@@ -95,7 +95,7 @@ impl Assessment {
 }
 
 /// What a trigger does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TriggerCategory {
     Negated,
@@ -136,7 +136,7 @@ pub const PRECEDENCE: [Status; 6] = [
 ];
 
 /// Which side of the trigger its scope lies on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// Targets after the trigger ("no fever").
@@ -149,7 +149,7 @@ pub enum Direction {
 }
 
 /// One trigger entry: a category and direction shared by a list of phrases, or one regex.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TriggerDef {
     pub category: TriggerCategory,
@@ -190,7 +190,7 @@ pub struct TriggerDef {
 ///     - category: terminate
 ///       phrases: [but, however]
 /// ```
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContextSection {
     /// Default scope window (content words) for this section's triggers, and for the whole

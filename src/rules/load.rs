@@ -35,10 +35,20 @@ pub fn default_pack() -> PackSource {
     }
 }
 
-/// Every `.yaml`/`.yml` file below `dir`, in path order.
+/// Every `.yaml`/`.yml` file below `dir`, in path order (or the one file `dir` names).
 pub fn read_pack_dir(dir: &Path) -> Result<PackSource, String> {
+    if dir.is_file() {
+        let text = std::fs::read_to_string(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        return Ok(PackSource {
+            name: dir.display().to_string(),
+            files: vec![SourceFile {
+                path: dir.display().to_string(),
+                text: Arc::from(text),
+            }],
+        });
+    }
     if !dir.is_dir() {
-        return Err(format!("{}: not a directory", dir.display()));
+        return Err(format!("{}: no such rule file or directory", dir.display()));
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name().max_depth(64) {
@@ -127,6 +137,16 @@ fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
     let msg = match raw.find(" at line ") {
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
+    }
+    .replace("expected a YAML tag starting with '!'", "expected a single name");
+    // Errors raised while assembling a condition are reported at the enclosing rule; point
+    // at its `when:` instead.
+    let span = match (span, msg.contains("condition") || msg.contains("needs at least one")) {
+        (Some(s), true) => file.text[s.start..]
+            .find("when:")
+            .map(|k| Span::new(s.start + k, s.start + k + 4))
+            .or(Some(s)),
+        (s, _) => s,
     };
     let help = did_you_mean_help(&msg);
     let mut err = RuleError::new(file, "rules/invalid-yaml", msg).at(span, "here");
@@ -152,10 +172,14 @@ fn did_you_mean_help(msg: &str) -> Option<String> {
     Some(format!("did you mean `{best}`?"))
 }
 
-/// The candidate closest to `word` by edit distance, if reasonably close.
+/// The candidate closest to `word` by edit distance, if reasonably close; a candidate that
+/// contains the word whole ("acoem" in "mtus-acoem") counts as close.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| {
+            let d = if word.len() >= 3 && c.contains(word) { 1 } else { edit_distance(word, c) };
+            (d, c)
+        })
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -271,7 +295,27 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
                 c.rules.insert(d.id.clone(), (d, Origin { file: fi }));
             }
             if let Some(ctx) = parsed.context {
-                c.contexts.push(ctx);
+                // Each file's triggers are checked on their own, so an error names the
+                // trigger by its place in this file.
+                if let Err(e) = ContextEngine::compile(&[&ctx]) {
+                    let quoted = e.split('\'').nth(1).unwrap_or("");
+                    let span = (!quoted.is_empty())
+                        .then(|| file.text.find(quoted).map(|k| Span::new(k, k + quoted.len())))
+                        .flatten();
+                    let first = e.lines().next().unwrap_or(&e).to_string();
+                    let detail = e.lines().rev().find(|l| l.trim_start().starts_with("error:")).map(|l| l.trim().to_string());
+                    let msg = match detail {
+                        Some(d) if !first.contains(d.trim_start_matches("error:").trim()) => format!("{first} {}", d.trim_start_matches("error:").trim()),
+                        _ => first,
+                    };
+                    errors.push(
+                        RuleError::new(file, "rules/invalid-context", msg)
+                            .at(span, "this trigger")
+                            .help("fix the trigger; phrases need no regex, a `regex:` must be a valid regular expression"),
+                    );
+                } else {
+                    c.contexts.push(ctx);
+                }
             }
         }
     }
@@ -281,6 +325,11 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
     } else {
         Err(errors)
     }
+}
+
+fn placeholder_re() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\{([A-Za-z_-]+)\}").unwrap())
 }
 
 fn version_line() -> &'static Regex {
@@ -370,6 +419,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
     let mut phrases = Vec::new();
     let mut patterns = Vec::new();
     let mut phrase_owner: HashMap<String, usize> = HashMap::new();
+    let mut phrase_defs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, id) in c.concept_order.iter().enumerate() {
         let (d, o) = &c.concepts[id];
         let file = &c.files[o.file];
@@ -388,8 +438,9 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
                     );
                 }
             }
-            phrase_owner.insert(key, i);
+            phrase_owner.insert(key.clone(), i);
             phrases.push((p.clone(), owners[i].clone()));
+            phrase_defs.entry(key).or_default().push(i);
         }
         for pat in &d.patterns {
             match RegexBuilder::new(pat)
@@ -400,6 +451,24 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             {
                 Ok(re) => patterns.push((re, owners[i].clone())),
                 Err(e) => errors.push(regex_error(file, id, pat, &e)),
+            }
+        }
+    }
+    // A phrase listed both in a concept and in one it includes is shadowed: the included
+    // concept's entry already makes it count for both.
+    for (key, defs) in &phrase_defs {
+        for &a in defs {
+            for &b in defs {
+                if a != b && owners[b].contains(&a) {
+                    let (id_a, id_b) = (&c.concept_order[a], &c.concept_order[b]);
+                    let file = &c.files[c.concepts[id_a].1.file];
+                    let written = c.concepts[id_a].0.phrases.iter().find(|p| crate::facts::matcher::fold(p.trim()) == *key).cloned().unwrap_or_default();
+                    errors.push(
+                        RuleError::new(file, "rules/shadowed-phrase", format!("phrase \"{written}\" in concept `{id_a}` is shadowed: `{id_a}` includes `{id_b}`, which lists it too"))
+                            .at(locate(&file.text, id_a, Some(&written)), "already counted through `include`")
+                            .help(format!("remove it from `{id_a}`")),
+                    );
+                }
             }
         }
     }
@@ -499,6 +568,20 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
                 ));
             }
         }
+        for ph in placeholder_re().captures_iter(&d.message) {
+            let name = &ph[1];
+            if !["request", "decision", "expected"].contains(&name) {
+                let best = closest(name, ["request", "decision", "expected"].into_iter());
+                errors.push(
+                    RuleError::new(file, "rules/unknown-placeholder", format!("unknown placeholder `{{{name}}}` in the message of `{}`", d.id))
+                        .at(locate(&file.text, &d.id, Some(&format!("{{{name}}}"))), "not a placeholder")
+                        .help(match best {
+                            Some(b) => format!("did you mean `{{{b}}}`? Placeholders are {{request}}, {{decision}} and {{expected}}"),
+                            None => "placeholders are {request}, {decision} and {expected}".into(),
+                        }),
+                );
+            }
+        }
         let when = compile_condition(&d.when, file, &d.id, &concept_index, errors);
         if let Some(reason) = never_holds(&when) {
             errors.push(
@@ -507,8 +590,12 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
                     "rules/never-holds",
                     format!("the conditions of rule `{}` can never hold", d.id),
                 )
-                .at(locate(&file.text, &d.id, Some("when")), reason)
-                .help("a concept cannot be both required and excluded; remove one side"),
+                .help(if reason.contains("at-least") {
+                    "make `at-least` no larger than `at-most`"
+                } else {
+                    "a concept cannot be both required and excluded; remove one side"
+                })
+                .at(locate(&file.text, &d.id, Some("when")), reason),
             );
         }
         rules.push(Rule {
@@ -667,45 +754,33 @@ fn compile_condition(
     }
 }
 
-/// Detects `all: [X, not: X]` with the same concept, scope and statuses.
+/// Detects `all: [X, not: X]` with the same concept, scope and statuses, and numeric
+/// bounds that cross, anywhere in the condition tree.
 fn never_holds(c: &CondC) -> Option<String> {
-    let CondC::All(v) = c else { return None };
-    for a in v {
-        for b in v {
-            if let (
-                CondC::Concept {
-                    concept,
-                    scope,
-                    statuses,
-                    mode,
-                },
-                CondC::Not(inner),
-            ) = (a, b)
-            {
-                if let CondC::Concept {
-                    concept: c2,
-                    scope: s2,
-                    statuses: st2,
-                    mode: m2,
-                } = inner.as_ref()
-                {
-                    if concept == c2
-                        && scope == s2
-                        && statuses == st2
-                        && mode == m2
-                        && *concept != usize::MAX
+    match c {
+        CondC::Fact(f) => match (f.at_least, f.at_most) {
+            (Some(lo), Some(hi)) if lo > hi => Some(format!("`at-least` {lo} is above `at-most` {hi}")),
+            _ => None,
+        },
+        CondC::Any(v) => v.iter().find_map(never_holds),
+        CondC::Not(x) => never_holds(x),
+        CondC::Concept { .. } => None,
+        CondC::All(v) => {
+            for a in v {
+                for b in v {
+                    let CondC::Not(inner) = b else { continue };
+                    if let (
+                        CondC::Concept { concept, scope, statuses, mode },
+                        CondC::Concept { concept: c2, scope: s2, statuses: st2, mode: m2 },
+                    ) = (a, inner.as_ref())
                     {
-                        return Some("required and excluded at once".into());
+                        if concept == c2 && scope == s2 && statuses == st2 && mode == m2 && *concept != usize::MAX {
+                            return Some("required and excluded at once".into());
+                        }
                     }
                 }
             }
-        }
-        if let Some(r) = never_holds(a) {
-            return Some(r);
+            v.iter().find_map(never_holds)
         }
     }
-    if let Some(CondC::Fact(f)) = v.iter().find(|x| matches!(x, CondC::Fact(f) if matches!((f.at_least, f.at_most), (Some(lo), Some(hi)) if lo > hi))) {
-        return Some(format!("`at-least` is above `at-most` for {:?}", f.name));
-    }
-    None
 }

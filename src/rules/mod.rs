@@ -1,5 +1,6 @@
 //! Rule packs: the YAML model, loading with located errors, and the compiled form.
 
+pub mod docs;
 pub mod error;
 pub mod load;
 pub mod model;

@@ -7,7 +7,7 @@ use crate::letter::Decision;
 use serde::{Deserialize, Serialize};
 
 /// One YAML file of a rule pack. A file may hold any mix of sections.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PackFile {
     /// Format version; only 1 exists.
@@ -27,7 +27,7 @@ pub struct PackFile {
 }
 
 /// A clinical concept ("red-flag", "prior-lumbar-imaging").
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConceptDef {
     pub id: String,
@@ -45,7 +45,7 @@ pub struct ConceptDef {
 }
 
 /// A request class ("lumbar-mri"): which requests a rule applies to.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RequestClassDef {
     pub id: String,
@@ -64,7 +64,7 @@ pub struct RequestClassDef {
     pub priority: i32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// The decision contradicts the rule given the documented facts.
@@ -91,7 +91,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Info,
@@ -110,7 +110,7 @@ impl Severity {
 }
 
 /// A guideline rule.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleDef {
     pub id: String,
@@ -138,7 +138,7 @@ pub struct RuleDef {
     pub tests: RuleTests,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GuidelineRefDef {
     pub source: Source,
@@ -184,14 +184,14 @@ impl GuidelineRefDef {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleDocs {
     pub what: String,
     pub why: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleTests {
     /// Examples on which the rule must fire.
@@ -203,7 +203,7 @@ pub struct RuleTests {
 }
 
 /// A one-item letter in short form, or a whole letter.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleExample {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,7 +228,7 @@ pub struct RuleExample {
 
 /// A condition over the documented facts of one item. In YAML a condition is a map with
 /// exactly one key: `all`, `any`, `not`, `documented`, `negated`, `mentioned` or `fact`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(try_from = "ConditionRepr", into = "ConditionRepr")]
 pub enum Condition {
     /// Every condition holds.
@@ -249,7 +249,7 @@ pub enum Condition {
 }
 
 /// The YAML shape of a condition: one key of these.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConditionRepr {
     /// Every condition in the list holds.
@@ -331,14 +331,35 @@ impl From<Condition> for ConditionRepr {
 }
 
 /// A concept id, or a concept with the part of the letter and the statuses to look at.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ConceptQuery {
     Id(String),
     Full(ConceptQueryFull),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+// Written by hand (not `untagged`) so that a mistake inside the long form is reported as
+// itself ("unknown field `stauts`") rather than as "did not match any variant".
+impl<'de> Deserialize<'de> for ConceptQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConceptQuery;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a concept id, or a map with `concept`, `in` and `status`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ConceptQuery, E> {
+                Ok(ConceptQuery::Id(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ConceptQuery, A::Error> {
+                ConceptQueryFull::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(ConceptQuery::Full)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConceptQueryFull {
     pub concept: String,
@@ -371,7 +392,7 @@ impl ConceptQuery {
 }
 
 /// Where in the letter a concept is looked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// The case summary and the documents reviewed: what the record documents.
@@ -386,7 +407,7 @@ pub enum Scope {
     Guideline,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FactTest {
     pub name: FactName,
@@ -400,7 +421,7 @@ pub struct FactTest {
 }
 
 /// Numeric facts read from the letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FactName {
     /// The injured worker's age in years.
