@@ -7,7 +7,19 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// Which guideline a reference points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// ACOEM Practice Guidelines chapters adopted into the MTUS (8 CCR 9792.22-9792.23).

@@ -187,21 +187,22 @@ fn main() -> ExitCode {
         Command::Assert(a) => run_assert(a),
         Command::Facts(a) => run_facts(a),
         Command::Explain { rule, pack } => run_explain(&rule, &pack),
-        Command::Rules(RulesCommand::List { pack }) => {
-            load_pack(&pack).map(|p| {
-                print!("{}", rules::docs::list(&p));
-                0
-            })
-        }
+        Command::Rules(RulesCommand::List { pack }) => load_pack(&pack).map(|p| {
+            print!("{}", rules::docs::list(&p));
+            0
+        }),
         Command::Rules(RulesCommand::Docs { out_dir, pack }) => load_pack(&pack).and_then(|p| {
-            let n = rules::docs::write_docs(&p, &out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+            let n = rules::docs::write_docs(&p, &out_dir)
+                .map_err(|e| format!("{}: {e}", out_dir.display()))?;
             println!("wrote {n} pages to {}", out_dir.display());
             Ok(0)
         }),
         Command::Rules(RulesCommand::Schema { output }) => {
             let schema = rules::docs::schema();
             match output {
-                Some(p) => std::fs::write(&p, schema).map(|_| 0).map_err(|e| format!("{}: {e}", p.display())),
+                Some(p) => std::fs::write(&p, schema)
+                    .map(|_| 0)
+                    .map_err(|e| format!("{}: {e}", p.display())),
                 None => {
                     print!("{schema}");
                     Ok(0)

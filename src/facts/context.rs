@@ -58,7 +58,19 @@ use std::ops::Range;
 pub const DEFAULT_WINDOW: usize = 10;
 
 /// How a mention of a clinical concept is asserted by the text around it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Asserted as a current finding of the patient.
@@ -136,7 +148,9 @@ pub const PRECEDENCE: [Status; 6] = [
 ];
 
 /// Which side of the trigger its scope lies on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// Targets after the trigger ("no fever").

@@ -33,7 +33,9 @@ pub fn list(pack: &Pack) -> String {
             reference,
         ]);
     }
-    let widths: Vec<usize> = (0..4).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..4)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
     let mut out = String::new();
     for r in &rows {
         for (c, w) in widths.iter().enumerate() {
@@ -49,7 +51,11 @@ fn example_block(out: &mut String, ex: &RuleExample) {
         let _ = writeln!(out, "```text\n{}\n```", l.trim_end());
         return;
     }
-    let field = |name: &str, v: &Option<String>| v.as_ref().map(|v| format!("- **{name}:** {v}\n")).unwrap_or_default();
+    let field = |name: &str, v: &Option<String>| {
+        v.as_ref()
+            .map(|v| format!("- **{name}:** {v}\n"))
+            .unwrap_or_default()
+    };
     out.push_str(&field("Case summary", &ex.summary));
     out.push_str(&field("Request", &ex.request));
     if let Some(d) = ex.decision {
@@ -93,7 +99,10 @@ pub fn explain(rule: &Rule) -> String {
         }
     }
     let _ = writeln!(out, "Message: {}\n", d.message);
-    let sections = [("fires", &d.tests.invalid), ("does not fire", &d.tests.valid)];
+    let sections = [
+        ("fires", &d.tests.invalid),
+        ("does not fire", &d.tests.valid),
+    ];
     for (verb, list) in sections {
         for (k, ex) in list.iter().enumerate() {
             let name = ex.name.as_deref().unwrap_or("example");

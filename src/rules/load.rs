@@ -138,10 +138,16 @@ fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
     }
-    .replace("expected a YAML tag starting with '!'", "expected a single name");
+    .replace(
+        "expected a YAML tag starting with '!'",
+        "expected a single name",
+    );
     // Errors raised while assembling a condition are reported at the enclosing rule; point
     // at its `when:` instead.
-    let span = match (span, msg.contains("condition") || msg.contains("needs at least one")) {
+    let span = match (
+        span,
+        msg.contains("condition") || msg.contains("needs at least one"),
+    ) {
         (Some(s), true) => file.text[s.start..]
             .find("when:")
             .map(|k| Span::new(s.start + k, s.start + k + 4))
@@ -177,7 +183,11 @@ fn did_you_mean_help(msg: &str) -> Option<String> {
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| {
-            let d = if word.len() >= 3 && c.contains(word) { 1 } else { edit_distance(word, c) };
+            let d = if word.len() >= 3 && c.contains(word) {
+                1
+            } else {
+                edit_distance(word, c)
+            };
             (d, c)
         })
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
@@ -300,12 +310,22 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
                 if let Err(e) = ContextEngine::compile(&[&ctx]) {
                     let quoted = e.split('\'').nth(1).unwrap_or("");
                     let span = (!quoted.is_empty())
-                        .then(|| file.text.find(quoted).map(|k| Span::new(k, k + quoted.len())))
+                        .then(|| {
+                            file.text
+                                .find(quoted)
+                                .map(|k| Span::new(k, k + quoted.len()))
+                        })
                         .flatten();
                     let first = e.lines().next().unwrap_or(&e).to_string();
-                    let detail = e.lines().rev().find(|l| l.trim_start().starts_with("error:")).map(|l| l.trim().to_string());
+                    let detail = e
+                        .lines()
+                        .rev()
+                        .find(|l| l.trim_start().starts_with("error:"))
+                        .map(|l| l.trim().to_string());
                     let msg = match detail {
-                        Some(d) if !first.contains(d.trim_start_matches("error:").trim()) => format!("{first} {}", d.trim_start_matches("error:").trim()),
+                        Some(d) if !first.contains(d.trim_start_matches("error:").trim()) => {
+                            format!("{first} {}", d.trim_start_matches("error:").trim())
+                        }
                         _ => first,
                     };
                     errors.push(
@@ -462,7 +482,13 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
                 if a != b && owners[b].contains(&a) {
                     let (id_a, id_b) = (&c.concept_order[a], &c.concept_order[b]);
                     let file = &c.files[c.concepts[id_a].1.file];
-                    let written = c.concepts[id_a].0.phrases.iter().find(|p| crate::facts::matcher::fold(p.trim()) == *key).cloned().unwrap_or_default();
+                    let written = c.concepts[id_a]
+                        .0
+                        .phrases
+                        .iter()
+                        .find(|p| crate::facts::matcher::fold(p.trim()) == *key)
+                        .cloned()
+                        .unwrap_or_default();
                     errors.push(
                         RuleError::new(file, "rules/shadowed-phrase", format!("phrase \"{written}\" in concept `{id_a}` is shadowed: `{id_a}` includes `{id_b}`, which lists it too"))
                             .at(locate(&file.text, id_a, Some(&written)), "already counted through `include`")
@@ -759,7 +785,9 @@ fn compile_condition(
 fn never_holds(c: &CondC) -> Option<String> {
     match c {
         CondC::Fact(f) => match (f.at_least, f.at_most) {
-            (Some(lo), Some(hi)) if lo > hi => Some(format!("`at-least` {lo} is above `at-most` {hi}")),
+            (Some(lo), Some(hi)) if lo > hi => {
+                Some(format!("`at-least` {lo} is above `at-most` {hi}"))
+            }
             _ => None,
         },
         CondC::Any(v) => v.iter().find_map(never_holds),
@@ -770,11 +798,26 @@ fn never_holds(c: &CondC) -> Option<String> {
                 for b in v {
                     let CondC::Not(inner) = b else { continue };
                     if let (
-                        CondC::Concept { concept, scope, statuses, mode },
-                        CondC::Concept { concept: c2, scope: s2, statuses: st2, mode: m2 },
+                        CondC::Concept {
+                            concept,
+                            scope,
+                            statuses,
+                            mode,
+                        },
+                        CondC::Concept {
+                            concept: c2,
+                            scope: s2,
+                            statuses: st2,
+                            mode: m2,
+                        },
                     ) = (a, inner.as_ref())
                     {
-                        if concept == c2 && scope == s2 && statuses == st2 && mode == m2 && *concept != usize::MAX {
+                        if concept == c2
+                            && scope == s2
+                            && statuses == st2
+                            && mode == m2
+                            && *concept != usize::MAX
+                        {
                             return Some("required and excluded at once".into());
                         }
                     }

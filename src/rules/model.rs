@@ -64,7 +64,19 @@ pub struct RequestClassDef {
     pub priority: i32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// The decision contradicts the rule given the documented facts.
@@ -91,7 +103,19 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Info,
@@ -351,8 +375,12 @@ impl<'de> Deserialize<'de> for ConceptQuery {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ConceptQuery, E> {
                 Ok(ConceptQuery::Id(v.to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ConceptQuery, A::Error> {
-                ConceptQueryFull::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(ConceptQuery::Full)
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ConceptQuery, A::Error> {
+                ConceptQueryFull::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ConceptQuery::Full)
             }
         }
         d.deserialize_any(V)
