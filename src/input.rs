@@ -29,7 +29,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
         match std::fs::metadata(root) {
             Err(e) => d.unreadable.push((root.clone(), e.to_string())),
             Ok(m) if m.is_file() => d.files.push(root.clone()),
-            Ok(_) => walk(root, &mut d),
+            Ok(m) if m.is_dir() => walk(root, &mut d),
+            // FIFOs, sockets and devices could block a read forever.
+            Ok(_) => d.skipped.push((root.clone(), "not a regular file")),
         }
     }
     d.files.sort();
@@ -87,6 +89,8 @@ fn walk(root: &Path, d: &mut Discovery) {
                 Ok(_) => d.skipped.push((p.to_path_buf(), "symbolic link")),
                 Err(e) => d.unreadable.push((p.to_path_buf(), e.to_string())),
             }
+        } else if !entry.file_type().is_file() {
+            d.skipped.push((p.to_path_buf(), "not a regular file"));
         } else if is_letter {
             d.files.push(p.to_path_buf());
         } else {

@@ -141,6 +141,10 @@ fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
     .replace(
         "expected a YAML tag starting with '!'",
         "expected a single name",
+    )
+    .replace(
+        "repetition limit exceeded",
+        "anchors and aliases expand to more than the limit (a YAML bomb?)",
     );
     // Errors raised while assembling a condition are reported at the enclosing rule; point
     // at its `when:` instead.
@@ -347,6 +351,51 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
     }
 }
 
+const MAX_NESTING: usize = 64;
+
+/// Finds flow brackets or indentation nested deeper than [`MAX_NESTING`], before the YAML
+/// parser spends time (and stack) on them.
+fn too_deep(text: &str) -> Option<(usize, &'static str)> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut line_start = true;
+    let mut indent = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        if line_start {
+            if b == b' ' {
+                indent += 1;
+                if indent > MAX_NESTING * 4 {
+                    return Some((i, "indented this deep"));
+                }
+                continue;
+            }
+            line_start = false;
+        }
+        match (quote, b) {
+            (_, b'\n') => {
+                line_start = true;
+                indent = 0;
+                if quote == Some(b'#') {
+                    quote = None;
+                }
+            }
+            (Some(q), c) if c == q && q != b'#' => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'#') => quote = Some(b'#'),
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((i, "nested this deep"));
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn placeholder_re() -> &'static Regex {
     static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| Regex::new(r"\{([A-Za-z_-]+)\}").unwrap())
@@ -363,6 +412,17 @@ fn parse_yaml(file: &SourceFile) -> Result<PackFile, Box<RuleError>> {
         return Err(Box::new(
             RuleError::new(file, "rules/empty-file", "rule file is empty")
                 .help("start it with `version: 1`"),
+        ));
+    }
+    if let Some((at, what)) = too_deep(&file.text) {
+        return Err(Box::new(
+            RuleError::new(
+                file,
+                "rules/too-deep",
+                format!("the YAML is nested more than {MAX_NESTING} levels deep"),
+            )
+            .at(Some(Span::new(at, at + 1)), what)
+            .help("rule files never need this much nesting; is the file generated or corrupted?"),
         ));
     }
     serde_yaml::from_str(&file.text).map_err(|e| Box::new(yaml_error(file, e)))
