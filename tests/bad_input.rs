@@ -120,7 +120,7 @@ fn symlink_loops_dangling_links_and_fifos_do_not_hang_or_crash() {
     assert_eq!(f["severity"], "error");
     let s = &lines.last().unwrap()["summary"];
     assert!(
-        s["skipped"].as_u64().unwrap() >= 1 + u64::from(made),
+        s["skipped"].as_u64().unwrap() > u64::from(made),
         "the loop link (and the fifo) are skipped: {s}"
     );
     // Named explicitly, the loop is an unreadable path, not a hang.
