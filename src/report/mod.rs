@@ -41,7 +41,10 @@ pub fn write(
     let summary = Summary::new(&reports, discovery.skipped.len());
     match format {
         Format::Json => {
-            let doc = serde_json::json!({ "files": reports, "summary": summary });
+            let doc = model::Document {
+                files: &reports,
+                summary: &summary,
+            };
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
         }
@@ -50,7 +53,7 @@ pub fn write(
                 serde_json::to_writer(&mut *out, r)?;
                 writeln!(out)?;
             }
-            serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": summary }))?;
+            serde_json::to_writer(&mut *out, &model::SummaryLine { summary: &summary })?;
             writeln!(out)?;
         }
         Format::Concise => {

@@ -193,3 +193,16 @@ impl Summary {
         )
     }
 }
+
+/// `--format json`: every file, then the summary.
+#[derive(Serialize)]
+pub struct Document<'a> {
+    pub files: &'a [FileReport],
+    pub summary: &'a Summary,
+}
+
+/// The last line of `--format jsonl`.
+#[derive(Serialize)]
+pub struct SummaryLine<'a> {
+    pub summary: &'a Summary,
+}
