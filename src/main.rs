@@ -117,6 +117,11 @@ enum RulesCommand {
         #[command(flatten)]
         pack: PackArgs,
     },
+    /// Print every vocabulary phrase of the pack, one per line (for benchmarks and grep).
+    Phrases {
+        #[command(flatten)]
+        pack: PackArgs,
+    },
     /// Print the JSON Schema of rule files (or write it to --output).
     Schema {
         #[arg(long)]
@@ -196,6 +201,13 @@ fn main() -> ExitCode {
                 .map_err(|e| format!("{}: {e}", out_dir.display()))?;
             println!("wrote {n} pages to {}", out_dir.display());
             Ok(0)
+        }),
+        Command::Rules(RulesCommand::Phrases { pack }) => load_pack(&pack).map(|p| {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for phrase in p.phrases() {
+                let _ = writeln!(out, "{phrase}");
+            }
+            0
         }),
         Command::Rules(RulesCommand::Schema { output }) => {
             let schema = rules::docs::schema();

@@ -175,9 +175,10 @@ fn rule_error(yaml: &str) -> String {
 #[test]
 fn a_regex_that_would_compile_to_a_huge_automaton_is_refused() {
     let err =
-        rule_error("version: 1\nconcepts:\n  - id: huge\n    patterns: ['(?:\\w{100}){100}']\n");
+        rule_error("version: 1\nconcepts:\n  - id: huge\n    patterns: ['(?:\\w{500}){500}']\n");
     assert!(err.contains("invalid regex in concept `huge`"), "{err}");
     assert!(err.contains("r.yaml:4:"), "{err}");
+    assert!(err.contains("larger than the 1024 KiB limit"), "{err}");
 }
 
 #[test]

@@ -50,7 +50,7 @@
 
 use super::sentence::{self, ceil_char_boundary, floor_char_boundary, Token, TokenKind};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex_automata::meta::Regex;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -243,7 +243,6 @@ pub struct ContextEngine {
     /// Aho-Corasick over normalised phrases; pattern id -> trigger index.
     phrases: Option<AhoCorasick>,
     phrase_trigger: Vec<usize>,
-    regex_set: Option<RegexSet>,
     regexes: Vec<(Regex, usize)>,
     window: usize,
 }
@@ -330,9 +329,7 @@ impl ContextEngine {
                     });
                 }
                 if let Some(re) = &def.regex {
-                    let compiled = RegexBuilder::new(re)
-                        .case_insensitive(true)
-                        .build()
+                    let compiled = super::matcher::compile_pattern(re, 1 << 20)
                         .map_err(|e| err(re, format!("invalid regex: {e}")))?;
                     if compiled.is_match("") {
                         return Err(err(re, "regex matches the empty string".to_string()));
@@ -353,26 +350,16 @@ impl ContextEngine {
         } else {
             Some(
                 AhoCorasickBuilder::new()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .match_kind(MatchKind::Standard)
                     .build(&phrase_pats)
                     .map_err(|e| format!("cannot compile context phrases: {e}"))?,
-            )
-        };
-        let regex_set = if regex_pats.is_empty() {
-            None
-        } else {
-            Some(
-                RegexSetBuilder::new(&regex_pats)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| format!("cannot compile context regexes: {e}"))?,
             )
         };
         Ok(ContextEngine {
             triggers,
             phrases,
             phrase_trigger,
-            regex_set,
             regexes,
             window,
         })
@@ -653,10 +640,9 @@ impl SentenceView {
                 }
             }
         }
-        if let Some(set) = &engine.regex_set {
-            for ri in set.matches(&self.norm).iter() {
-                let (re, trig) = &engine.regexes[ri];
-                for m in re.find_iter(&self.norm) {
+        {
+            for (re, trig) in &engine.regexes {
+                for m in re.find_iter(self.norm.as_bytes()) {
                     if let Some((s, e)) = self.token_span(m.start(), m.end()) {
                         self.cands.push(Cand {
                             start: s,

@@ -7,7 +7,7 @@ use super::{Concept, CondC, Pack, RequestClass, Rule};
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::matcher::ConceptMatcher;
 use crate::span::Span;
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -87,7 +87,8 @@ struct Collected {
     class_order: Vec<String>,
     rules: BTreeMap<String, (RuleDef, Origin)>,
     rule_order: Vec<String>,
-    contexts: Vec<ContextSection>,
+    /// Context sections with the index of their file.
+    contexts: Vec<(ContextSection, usize)>,
 }
 
 /// Finds the YAML text of `id: <id>` in a file, then optionally `needle` after it.
@@ -309,37 +310,7 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
                 c.rules.insert(d.id.clone(), (d, Origin { file: fi }));
             }
             if let Some(ctx) = parsed.context {
-                // Each file's triggers are checked on their own, so an error names the
-                // trigger by its place in this file.
-                if let Err(e) = ContextEngine::compile(&[&ctx]) {
-                    let quoted = e.split('\'').nth(1).unwrap_or("");
-                    let span = (!quoted.is_empty())
-                        .then(|| {
-                            file.text
-                                .find(quoted)
-                                .map(|k| Span::new(k, k + quoted.len()))
-                        })
-                        .flatten();
-                    let first = e.lines().next().unwrap_or(&e).to_string();
-                    let detail = e
-                        .lines()
-                        .rev()
-                        .find(|l| l.trim_start().starts_with("error:"))
-                        .map(|l| l.trim().to_string());
-                    let msg = match detail {
-                        Some(d) if !first.contains(d.trim_start_matches("error:").trim()) => {
-                            format!("{first} {}", d.trim_start_matches("error:").trim())
-                        }
-                        _ => first,
-                    };
-                    errors.push(
-                        RuleError::new(file, "rules/invalid-context", msg)
-                            .at(span, "this trigger")
-                            .help("fix the trigger; phrases need no regex, a `regex:` must be a valid regular expression"),
-                    );
-                } else {
-                    c.contexts.push(ctx);
-                }
+                c.contexts.push((ctx, fi));
             }
         }
     }
@@ -500,6 +471,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
     let mut patterns = Vec::new();
     let mut phrase_owner: HashMap<String, usize> = HashMap::new();
     let mut phrase_defs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut pattern_jobs: Vec<(usize, &str)> = Vec::new();
     for (i, id) in c.concept_order.iter().enumerate() {
         let (d, o) = &c.concepts[id];
         let file = &c.files[o.file];
@@ -523,15 +495,15 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             phrase_defs.entry(key).or_default().push(i);
         }
         for pat in &d.patterns {
-            match RegexBuilder::new(pat)
-                .case_insensitive(true)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .dfa_size_limit(REGEX_SIZE_LIMIT)
-                .build()
-            {
-                Ok(re) => patterns.push((re, owners[i].clone())),
-                Err(e) => errors.push(regex_error(file, id, pat, &e)),
-            }
+            pattern_jobs.push((i, pat.as_str()));
+        }
+    }
+    // Compiling the patterns is most of the cost of loading a pack; spread it over the cores.
+    for ((i, pat), compiled) in pattern_jobs.iter().zip(compile_patterns(&pattern_jobs)) {
+        let id = &c.concept_order[*i];
+        match compiled {
+            Ok(re) => patterns.push((re, owners[*i].clone())),
+            Err(e) => errors.push(regex_error(&c.files[c.concepts[id].1.file], id, pat, &e)),
         }
     }
     // A phrase listed both in a concept and in one it includes is shadowed: the included
@@ -556,6 +528,13 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
                     );
                 }
             }
+        }
+    }
+    let mut phrase_list: Vec<String> = Vec::new();
+    let mut seen_phrases = std::collections::HashSet::new();
+    for (p, _) in &phrases {
+        if seen_phrases.insert(p.clone()) {
+            phrase_list.push(p.clone());
         }
     }
     let matcher = match ConceptMatcher::build(phrases, patterns) {
@@ -692,20 +671,16 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         });
     }
 
-    let ctx_refs: Vec<&ContextSection> = c.contexts.iter().collect();
+    let ctx_refs: Vec<&ContextSection> = c.contexts.iter().map(|(s, _)| s).collect();
     let context = match ContextEngine::compile(&ctx_refs) {
         Ok(e) => e,
-        Err(e) => {
-            let file = c
-                .files
-                .iter()
-                .find(|f| f.text.contains("context:"))
-                .or(c.files.first());
-            if let Some(f) = file {
-                errors.push(
-                    RuleError::new(f, "rules/invalid-context", e)
-                        .help("fix the trigger named above"),
-                );
+        Err(_) => {
+            // Compile each file's triggers on their own, so that each error names the
+            // trigger by its place in its own file.
+            for (section, fi) in &c.contexts {
+                if let Err(e) = ContextEngine::compile(&[section]) {
+                    errors.push(context_error(&c.files[*fi], &e));
+                }
             }
             ContextEngine::compile(&[]).expect("an empty trigger set compiles")
         }
@@ -719,14 +694,77 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         rules,
         context,
         files: c.files,
+        phrase_list,
     }
 }
 
-fn regex_error(file: &SourceFile, id: &str, pat: &str, e: &regex::Error) -> RuleError {
-    let msg = e.to_string();
+/// Compiles patterns on all available cores, keeping their order.
+fn compile_patterns(jobs: &[(usize, &str)]) -> Vec<Result<regex_automata::meta::Regex, String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || jobs.len() < 8 {
+        return jobs
+            .iter()
+            .map(|(_, p)| crate::facts::matcher::compile_pattern(p, REGEX_SIZE_LIMIT))
+            .collect();
+    }
+    let chunk = jobs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                let handle = scope.spawn(move || {
+                    part.iter()
+                        .map(|(_, p)| crate::facts::matcher::compile_pattern(p, REGEX_SIZE_LIMIT))
+                        .collect::<Vec<_>>()
+                });
+                (part.len(), handle)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(n, h)| {
+                h.join().unwrap_or_else(|_| {
+                    (0..n)
+                        .map(|_| Err("the pattern compiler panicked".into()))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
+fn context_error(file: &SourceFile, e: &str) -> RuleError {
+    let quoted = e.split('\'').nth(1).unwrap_or("");
+    let span = (!quoted.is_empty())
+        .then(|| {
+            file.text
+                .find(quoted)
+                .map(|k| Span::new(k, k + quoted.len()))
+        })
+        .flatten();
+    let first = e.lines().next().unwrap_or(e).to_string();
+    let detail = e
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("error:"))
+        .map(|l| l.trim().trim_start_matches("error:").trim().to_string());
+    let msg = match detail {
+        Some(d) if !first.contains(&d) => format!("{first} {d}"),
+        _ => first,
+    };
+    RuleError::new(file, "rules/invalid-context", msg)
+        .at(span, "this trigger")
+        .help(
+            "fix the trigger; phrases need no regex, a `regex:` must be a valid regular expression",
+        )
+}
+
+fn regex_error(file: &SourceFile, id: &str, pat: &str, msg: &str) -> RuleError {
     // regex reports the offending position as "    ^" under the pattern; find it.
     let mut span = locate(&file.text, id, Some(pat));
-    if let (Some(s), Some(col)) = (span, caret_column(&msg)) {
+    if let (Some(s), Some(col)) = (span, caret_column(msg)) {
         let at = (s.start + col).min(s.end.saturating_sub(1));
         span = Some(Span::new(at, at + 1));
     }

@@ -76,6 +76,8 @@ pub struct Pack {
     pub rules: Vec<Rule>,
     pub context: ContextEngine,
     pub files: Vec<SourceFile>,
+    /// The phrases of all concepts, deduplicated.
+    pub phrase_list: Vec<String>,
 }
 
 impl Pack {
@@ -97,6 +99,11 @@ impl Pack {
             })
             .max_by_key(|(i, k)| (k.priority, usize::MAX - i))
             .map(|(i, _)| i)
+    }
+
+    /// Every distinct vocabulary phrase, as written, in definition order.
+    pub fn phrases(&self) -> &[String] {
+        &self.phrase_list
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
