@@ -24,12 +24,22 @@ fn is_hidden(p: &Path) -> bool {
 
 /// Walks the given paths. Explicitly named files are always read, whatever their name.
 pub fn discover(paths: &[PathBuf]) -> Discovery {
+    discover_filtered(paths, &|_| None)
+}
+
+/// Why a letter file found while walking is passed over (`None`: read it).
+pub type SkipFilter<'a> = &'a (dyn Fn(&Path) -> Option<&'static str> + Sync);
+
+/// Like [`discover`], with a filter (the configuration's include and exclude globs)
+/// applied to the letter files found by walking directories; explicitly named files are
+/// still always read.
+pub fn discover_filtered(paths: &[PathBuf], filter: SkipFilter) -> Discovery {
     let mut d = Discovery::default();
     for root in paths {
         match std::fs::metadata(root) {
             Err(e) => d.unreadable.push((root.clone(), e.to_string())),
             Ok(m) if m.is_file() => d.files.push(root.clone()),
-            Ok(m) if m.is_dir() => walk(root, &mut d),
+            Ok(m) if m.is_dir() => walk(root, &mut d, filter),
             // FIFOs, sockets and devices could block a read forever.
             Ok(_) => d.skipped.push((root.clone(), "not a regular file")),
         }
@@ -41,7 +51,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     d
 }
 
-fn walk(root: &Path, d: &mut Discovery) {
+fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
     let mut it = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -81,6 +91,12 @@ fn walk(root: &Path, d: &mut Discovery) {
         let is_letter = ext
             .as_deref()
             .is_some_and(|e| LETTER_EXTENSIONS.contains(&e));
+        if is_letter {
+            if let Some(why) = filter(p) {
+                d.skipped.push((p.to_path_buf(), why));
+                continue;
+            }
+        }
         if entry.file_type().is_symlink() {
             // Links are followed only when they point at a file; a link to a directory
             // could loop.

@@ -1,7 +1,9 @@
 //! imrlint: checks California IMR determination letters against treatment guidelines.
 
+pub mod baseline;
 pub mod check;
 pub mod citation;
+pub mod config;
 pub mod eval;
 pub mod facts;
 pub mod input;
@@ -9,4 +11,5 @@ pub mod letter;
 pub mod negex_eval;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod span;

@@ -1,12 +1,9 @@
 //! The `imrlint` command line.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use imrlint::check::{check_path, FileResult};
-use imrlint::input::discover;
-use imrlint::report::{self, Format, HumanOptions};
-use imrlint::rules::error::RuleDiagnostic;
+use imrlint::check::check_path;
 use imrlint::rules::{self, Pack, RuleError};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,7 +19,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint letters (files or directories, walked for .txt letters).
-    Check(CheckArgs),
+    Check(imrlint::run::CheckArgs),
     /// Print the parsed case of one letter, every field with its byte span.
     Parse(ParseArgs),
     /// Work with rule packs.
@@ -48,38 +45,6 @@ struct PackArgs {
     /// Do not load the default rule pack compiled into imrlint.
     #[arg(long)]
     no_default_rules: bool,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Deny {
-    Warnings,
-}
-
-#[derive(Args)]
-struct CheckArgs {
-    /// Letters or directories (default: the current directory).
-    paths: Vec<PathBuf>,
-    #[command(flatten)]
-    pack: PackArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    /// Exit 1 on warnings too.
-    #[arg(long, value_enum)]
-    deny: Option<Deny>,
-    /// Colour and graphics in human output.
-    #[arg(long, value_enum, default_value = "auto")]
-    color: Color,
-    /// Print findings only, no summary line.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,7 +131,7 @@ struct AssertArgs {
     pack: PackArgs,
 }
 
-const EXIT_FINDINGS: u8 = 1;
+const EXIT_FINDINGS: u8 = imrlint::run::EXIT_FINDINGS;
 const EXIT_CONFIG: u8 = 2;
 
 fn main() -> ExitCode {
@@ -178,7 +143,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(a) => run_check(a),
+        Command::Check(a) => imrlint::run::check(a),
         Command::Parse(a) => run_parse(a),
         Command::Rules(RulesCommand::Check {
             dirs,
@@ -233,85 +198,11 @@ fn main() -> ExitCode {
 
 /// Loads packs; prints every rule error as a diagnostic.
 fn load_pack(pack: &PackArgs) -> Result<Pack, String> {
-    let mut sources = Vec::new();
-    if !pack.no_default_rules {
-        sources.push(rules::default_pack());
-    }
-    for dir in &pack.rules {
-        sources.push(rules::read_pack_dir(dir)?);
-    }
-    if sources.is_empty() {
-        return Err("no rule pack: give --rules DIR or drop --no-default-rules".into());
-    }
-    rules::load(&sources).map_err(|errors| {
-        print_rule_errors(&errors);
-        format!(
-            "the rule pack has {} error(s); nothing was linted",
-            errors.len()
-        )
-    })
+    imrlint::run::load_pack(&pack.rules, pack.no_default_rules)
 }
 
 fn print_rule_errors(errors: &[RuleError]) {
-    let handler = miette::GraphicalReportHandler::new_themed(if std::io::stderr().is_terminal() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    })
-    .with_links(false);
-    let mut stderr = std::io::stderr().lock();
-    for e in errors {
-        let mut s = String::new();
-        if handler
-            .render_report(&mut s, &RuleDiagnostic::new(e))
-            .is_err()
-        {
-            s = format!("{e}\n");
-        }
-        let _ = writeln!(stderr, "{s}");
-    }
-}
-
-fn run_check(a: CheckArgs) -> Result<u8, String> {
-    let pack = load_pack(&a.pack)?;
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        a.paths.clone()
-    };
-    let discovery = discover(&paths);
-    let mut results: Vec<FileResult> = discovery
-        .files
-        .iter()
-        .map(|p| check_path(p, &pack))
-        .collect();
-    for (p, why) in &discovery.unreadable {
-        results.push(FileResult::unreadable(
-            &p.display().to_string(),
-            "format/unreadable",
-            format!("cannot read: {why}"),
-        ));
-    }
-    results.sort_by(|x, y| x.path.cmp(&y.path));
-    let stdout_tty = std::io::stdout().is_terminal();
-    let graphical = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => stdout_tty,
-    };
-    let opts = HumanOptions {
-        graphical,
-        color: graphical
-            && (a.color == Color::Always || stdout_tty)
-            && std::env::var_os("NO_COLOR").is_none(),
-        quiet: a.quiet,
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let summary =
-        report::write(&mut out, a.format, &results, &discovery, opts).map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())?;
-    let failing = summary.findings.error > 0 || (a.deny.is_some() && summary.findings.warning > 0);
-    Ok(if failing { EXIT_FINDINGS } else { 0 })
+    imrlint::run::print_rule_errors(errors)
 }
 
 fn run_parse(a: ParseArgs) -> Result<u8, String> {

@@ -126,7 +126,8 @@ pub fn write(
                     f.message
                 );
             }
-            if !r.source.is_empty() || !opts.graphical {
+            // A file with no text has no snippet to show: name it on one line.
+            if !r.source.is_empty() {
                 write!(out, "{s}")?;
             } else {
                 writeln!(

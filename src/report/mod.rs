@@ -1,12 +1,20 @@
-//! Output: the machine-readable model (JSON, JSON Lines) and the human reports.
+//! Output: the machine-readable model (JSON, JSON Lines), the human reports, and the CI
+//! formats (SARIF, JUnit XML, GitHub workflow commands, CSV).
 
+pub mod csv;
+pub mod github;
 pub mod human;
+pub mod junit;
 pub mod model;
+pub mod sarif;
+pub mod statistics;
 
 pub use model::{FileReport, Summary};
 
 use crate::check::FileResult;
-use crate::input::Discovery;
+use crate::config::Level;
+use crate::rules::Pack;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,6 +27,24 @@ pub enum Format {
     Json,
     /// One JSON line per file, then one summary line.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one test suite per letter, one failing test case per finding.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
+    /// One CSV row per finding, for spreadsheets.
+    Csv,
+}
+
+impl Format {
+    /// Whether stdout carries a document that a summary line would corrupt.
+    pub fn is_document(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Jsonl | Format::Sarif | Format::Junit | Format::Csv
+        )
+    }
 }
 
 /// Options for the human report.
@@ -29,16 +55,26 @@ pub struct HumanOptions {
     pub quiet: bool,
 }
 
+/// Everything a report is written from.
+pub struct Run<'a> {
+    /// Results in path order, findings already filtered (levels, baseline).
+    pub results: &'a [FileResult],
+    /// The report of each result, in the same order.
+    pub reports: &'a [FileReport],
+    pub summary: &'a Summary,
+    /// The loaded pack (rule metadata for SARIF), levels already applied.
+    pub pack: &'a Pack,
+    /// `rules-config` from the configuration file.
+    pub levels: &'a BTreeMap<String, Level>,
+    pub human: HumanOptions,
+    /// Print counts per rule instead of the findings (human and concise).
+    pub statistics: bool,
+}
+
 /// Writes the report of a whole run.
-pub fn write(
-    out: &mut dyn Write,
-    format: Format,
-    results: &[FileResult],
-    discovery: &Discovery,
-    human: HumanOptions,
-) -> std::io::Result<Summary> {
-    let reports: Vec<FileReport> = results.iter().map(FileReport::from_result).collect();
-    let summary = Summary::new(&reports, discovery.skipped.len());
+pub fn write(out: &mut dyn Write, format: Format, run: &Run) -> std::io::Result<()> {
+    let (reports, summary) = (run.reports, run.summary);
+    let quiet = run.human.quiet;
     match format {
         Format::Json => {
             let doc = model::Document {
@@ -49,15 +85,21 @@ pub fn write(
             writeln!(out)?;
         }
         Format::Jsonl => {
-            for r in &reports {
+            for r in reports {
                 serde_json::to_writer(&mut *out, r)?;
                 writeln!(out)?;
             }
             serde_json::to_writer(&mut *out, &model::SummaryLine { summary: &summary })?;
             writeln!(out)?;
         }
+        Format::Concise | Format::Human if run.statistics => {
+            statistics::write(out, reports)?;
+            if !quiet {
+                writeln!(out, "{}", summary.line())?;
+            }
+        }
         Format::Concise => {
-            for r in &reports {
+            for r in reports {
                 for f in &r.findings {
                     writeln!(
                         out,
@@ -66,16 +108,25 @@ pub fn write(
                     )?;
                 }
             }
-            if !human.quiet {
+            if !quiet {
                 writeln!(out, "{}", summary.line())?;
             }
         }
         Format::Human => {
-            human::write(out, results, &reports, human)?;
-            if !human.quiet {
+            human::write(out, run.results, reports, run.human)?;
+            if !quiet {
                 writeln!(out, "{}", summary.line())?;
             }
         }
+        Format::Sarif => sarif::write(out, run)?,
+        Format::Junit => junit::write(out, reports)?,
+        Format::Github => {
+            github::write(out, reports)?;
+            if !quiet {
+                writeln!(out, "{}", summary.line())?;
+            }
+        }
+        Format::Csv => csv::write(out, reports)?,
     }
-    Ok(summary)
+    Ok(())
 }

@@ -42,6 +42,15 @@ pub struct FindingReport {
     pub help: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedReport>,
+    /// Position of the end of the flagged text (the column after its last character).
+    #[serde(skip)]
+    pub end_line: usize,
+    #[serde(skip)]
+    pub end_column: usize,
+    /// The stable fingerprint (see `baseline`): the SARIF partial fingerprint and the
+    /// baseline key. Added in schema version 1 as an extension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +64,11 @@ pub struct FileReport {
 
 impl FileReport {
     pub fn from_result(r: &FileResult) -> Self {
+        Self::with_fingerprints(r, &[])
+    }
+
+    /// The report of one file; `fingerprints` is aligned with `r.findings` (or empty).
+    pub fn with_fingerprints(r: &FileResult, fingerprints: &[String]) -> Self {
         let idx = LineIndex::new(&r.source);
         let pos = |off: usize| idx.line_col(&r.source, off);
         let items = r
@@ -82,8 +96,10 @@ impl FileReport {
         let mut findings: Vec<FindingReport> = r
             .findings
             .iter()
-            .map(|f| {
+            .enumerate()
+            .map(|(i, f)| {
                 let (line, column) = pos(f.span.start);
+                let (end_line, end_column) = pos(f.span.end);
                 FindingReport {
                     rule: f.rule.clone(),
                     kind: f.kind.as_str(),
@@ -110,6 +126,9 @@ impl FileReport {
                             }
                         })
                         .collect(),
+                    end_line,
+                    end_column,
+                    fingerprint: fingerprints.get(i).cloned(),
                 }
             })
             .collect();
@@ -150,8 +169,10 @@ pub struct Summary {
     pub findings: SeverityCounts,
     /// Files that could not be read as letters (a `format` error each).
     pub unreadable: usize,
-    /// Files passed over (hidden, not a letter file).
+    /// Files passed over (hidden, not a letter file, excluded by the configuration).
     pub skipped: usize,
+    /// Findings left out because the baseline records them (extension of version 1).
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -174,6 +195,7 @@ impl Summary {
             findings,
             unreadable: reports.len() - letters,
             skipped,
+            baselined: 0,
         }
     }
 
@@ -190,7 +212,11 @@ impl Summary {
             plural(self.findings.error, "error"),
             plural(self.findings.warning, "warning"),
             self.findings.info
-        )
+        ) + &if self.baselined > 0 {
+            format!(" ({} baselined)", self.baselined)
+        } else {
+            String::new()
+        }
     }
 }
 

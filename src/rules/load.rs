@@ -170,7 +170,7 @@ fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" suggests the closest name.
-fn did_you_mean_help(msg: &str) -> Option<String> {
+pub fn did_you_mean_help(msg: &str) -> Option<String> {
     let re = Regex::new(r"unknown (?:field|variant) `([^`]*)`, expected (?:one of )?(.*)").unwrap();
     let c = re.captures(msg)?;
     let got = &c[1];

@@ -1,0 +1,390 @@
+//! `imrlint check`: configuration, rule packs, discovery, parallel evaluation, rule
+//! levels, baselines and the report, written to stdout or atomically to a file.
+
+use crate::baseline::{self, Baseline};
+use crate::check::{check_path, FileResult};
+use crate::config::{self, Config, Level};
+use crate::input::{discover_filtered, Discovery};
+use crate::report::{self, sarif::FORMAT_RULES, FileReport, Format, HumanOptions, Summary};
+use crate::rules::error::RuleDiagnostic;
+use crate::rules::{self, Pack, RuleError};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Exit code: at least one error-level finding (or warning, with `--deny warnings`).
+pub const EXIT_FINDINGS: u8 = 1;
+
+/// Batches longer than this get a progress bar (on a terminal, outside CI).
+pub const PROGRESS_MIN_FILES: usize = 50;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+/// The options of `imrlint check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Letters or directories (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// A rule pack directory to add; its definitions replace same-id ones (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the default rule pack compiled into imrlint.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to FILE (atomically: a temporary file, then a rename).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 on warnings too.
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
+    /// Colour and graphics in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+    /// Print findings only: no summary line, no progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// The configuration file (default: imrlint.yaml in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE, then report as if it were the baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print how often each rule fired instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+/// Renders rule-pack or configuration errors on stderr with their YAML snippet.
+pub fn print_rule_errors(errors: &[RuleError]) {
+    let handler = miette::GraphicalReportHandler::new_themed(if std::io::stderr().is_terminal() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    })
+    .with_links(false);
+    let mut stderr = std::io::stderr().lock();
+    for e in errors {
+        let mut s = String::new();
+        if handler
+            .render_report(&mut s, &RuleDiagnostic::new(e))
+            .is_err()
+        {
+            s = format!("{e}\n");
+        }
+        let _ = writeln!(stderr, "{s}");
+    }
+}
+
+/// Loads the default pack (unless `no_default`) and the given directories, in order;
+/// prints every rule error as a diagnostic.
+pub fn load_pack(dirs: &[PathBuf], no_default: bool) -> Result<Pack, String> {
+    let mut sources = Vec::new();
+    if !no_default {
+        sources.push(rules::default_pack());
+    }
+    for dir in dirs {
+        sources.push(rules::read_pack_dir(dir)?);
+    }
+    if sources.is_empty() {
+        return Err("no rule pack: give --rules DIR or drop --no-default-rules".into());
+    }
+    rules::load(&sources).map_err(|errors| {
+        print_rule_errors(&errors);
+        format!(
+            "the rule pack has {} error(s); nothing was linted",
+            errors.len()
+        )
+    })
+}
+
+/// Turns rules off or re-levels them in the pack, so that off rules are not evaluated
+/// and SARIF's rule metadata shows the configured level.
+pub fn apply_levels_to_pack(pack: &mut Pack, levels: &BTreeMap<String, Level>) {
+    pack.rules
+        .retain(|r| levels.get(&r.def.id) != Some(&Level::Off));
+    for r in &mut pack.rules {
+        if let Some(s) = levels.get(&r.def.id).and_then(|l| l.severity()) {
+            r.def.severity = s;
+        }
+    }
+}
+
+/// The same for findings (format findings have no rule in the pack).
+pub fn apply_levels(results: &mut [FileResult], levels: &BTreeMap<String, Level>) {
+    if levels.is_empty() {
+        return;
+    }
+    for r in results {
+        r.findings.retain_mut(|f| match levels.get(&f.rule) {
+            None => true,
+            Some(l) => match l.severity() {
+                None => false,
+                Some(s) => {
+                    f.severity = s;
+                    true
+                }
+            },
+        });
+    }
+}
+
+/// Checks every discovered file, in parallel; results in path order whatever the number
+/// of threads.
+pub fn evaluate(
+    discovery: &Discovery,
+    pack: &Pack,
+    threads: Option<usize>,
+    progress: bool,
+) -> Result<Vec<FileResult>, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let bar = if progress {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(discovery.files.len() as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} letters",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut results: Vec<FileResult> = pool.install(|| {
+        discovery
+            .files
+            .par_iter()
+            .map(|p| {
+                let r = check_path(p, pack);
+                bar.inc(1);
+                r
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    for (p, why) in &discovery.unreadable {
+        results.push(FileResult::unreadable(
+            &p.display().to_string(),
+            "format/unreadable",
+            format!("cannot read: {why}"),
+        ));
+    }
+    results.sort_by(|x, y| x.path.cmp(&y.path));
+    Ok(results)
+}
+
+/// Whether to draw a progress bar: a long batch, stderr a terminal, not in CI.
+fn show_progress(files: usize, quiet: bool) -> bool {
+    !quiet
+        && files > PROGRESS_MIN_FILES
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed,
+/// then renamed over the target, so a reader never sees half a report.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{}: not a file name", path.display()))?
+        .to_string_lossy();
+    let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    for attempt in 0..100u32 {
+        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        let mut f = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(err(e)),
+        };
+        let done = f
+            .write_all(bytes)
+            .and_then(|_| f.sync_all())
+            .and_then(|_| std::fs::rename(&tmp, path));
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(err(e));
+        }
+        return Ok(());
+    }
+    Err(format!(
+        "cannot write {}: no free temporary name",
+        path.display()
+    ))
+}
+
+/// The directory a baseline's paths are relative to.
+fn baseline_root(file: &Path) -> PathBuf {
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    abs.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Runs `imrlint check`; returns the exit code, or an error message (exit 2).
+pub fn check(a: CheckArgs) -> Result<u8, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
+    let config = if a.no_config {
+        Config::none(cwd.clone())
+    } else {
+        config::load(a.config.as_deref(), &cwd).map_err(|errors| {
+            print_rule_errors(&errors);
+            "invalid configuration; nothing was linted".to_string()
+        })?
+    };
+    let mut dirs = config.rule_dirs.clone();
+    dirs.extend(a.rules.iter().cloned());
+    let mut pack = load_pack(&dirs, a.no_default_rules || !config.default_rules)?;
+    let known: Vec<&str> = pack
+        .rules
+        .iter()
+        .map(|r| r.def.id.as_str())
+        .chain(FORMAT_RULES.iter().map(|(id, _)| *id))
+        .collect();
+    config
+        .check_rule_ids(known.iter().copied())
+        .map_err(|errors| {
+            print_rule_errors(&errors);
+            "invalid configuration; nothing was linted".to_string()
+        })?;
+    apply_levels_to_pack(&mut pack, &config.levels);
+
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    let filter = |p: &Path| config.filter.skip_reason(p);
+    let discovery = discover_filtered(&paths, &filter);
+    let progress = show_progress(discovery.files.len(), a.quiet);
+    let mut results = evaluate(&discovery, &pack, a.threads, progress)?;
+    apply_levels(&mut results, &config.levels);
+
+    // Fingerprints are relative to the baseline file when there is one, else to the
+    // configuration file's directory (or the working directory).
+    let fp_root = match (&a.write_baseline, &a.baseline) {
+        (Some(f), _) | (None, Some(f)) => baseline_root(f),
+        _ => config.root.clone(),
+    };
+    let mut fps: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| baseline::fingerprints(r, &fp_root))
+        .collect();
+    let known_findings = if let Some(file) = &a.write_baseline {
+        let b = Baseline::from_results(&results, &fps, &fp_root);
+        write_atomic(file, b.to_json().as_bytes())?;
+        if !a.quiet {
+            eprintln!(
+                "imrlint: recorded {} finding(s) in the baseline {}",
+                b.findings.len(),
+                file.display()
+            );
+        }
+        Some(b)
+    } else if let Some(file) = &a.baseline {
+        Some(Baseline::read(file)?)
+    } else {
+        None
+    };
+    let mut baselined = 0;
+    if let Some(b) = &known_findings {
+        let set = b.set();
+        for (r, fp) in results.iter_mut().zip(fps.iter_mut()) {
+            let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
+            baselined += keep.iter().filter(|k| !**k).count();
+            let mut k = keep.iter();
+            r.findings.retain(|_| *k.next().unwrap_or(&true));
+            let mut k = keep.iter();
+            fp.retain(|_| *k.next().unwrap_or(&true));
+        }
+    }
+
+    let reports: Vec<FileReport> = results
+        .iter()
+        .zip(&fps)
+        .map(|(r, fp)| FileReport::with_fingerprints(r, fp))
+        .collect();
+    let mut summary = Summary::new(&reports, discovery.skipped.len());
+    summary.baselined = baselined;
+
+    let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
+    let graphical = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal,
+    };
+    let human = HumanOptions {
+        graphical,
+        color: graphical
+            && (a.color == Color::Always || to_terminal)
+            && std::env::var_os("NO_COLOR").is_none(),
+        quiet: a.quiet,
+    };
+    let run = report::Run {
+        results: &results,
+        reports: &reports,
+        summary: &summary,
+        pack: &pack,
+        levels: &config.levels,
+        human,
+        statistics: a.statistics,
+    };
+    match &a.output {
+        Some(file) => {
+            let mut buf = Vec::new();
+            report::write(&mut buf, a.format, &run).map_err(|e| e.to_string())?;
+            write_atomic(file, &buf)?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            report::write(&mut out, a.format, &run).map_err(|e| e.to_string())?;
+            out.flush().map_err(|e| e.to_string())?;
+        }
+    }
+    // Document formats keep stdout parseable: statistics and the summary go to stderr.
+    let side_channel = a.format.is_document() || a.output.is_some();
+    if side_channel && !a.quiet {
+        let mut err = std::io::stderr().lock();
+        if a.statistics && a.format.is_document() {
+            let _ = report::statistics::write(&mut err, &reports);
+        }
+        if !matches!(a.format, Format::Json | Format::Jsonl) || a.output.is_some() {
+            let _ = writeln!(err, "{}", summary.line());
+        }
+    }
+    let deny_warnings = a.deny.is_some() || config.deny_warnings;
+    let failing = summary.findings.error > 0 || (deny_warnings && summary.findings.warning > 0);
+    Ok(if failing { EXIT_FINDINGS } else { 0 })
+}
