@@ -78,8 +78,8 @@ pub fn write(out: &mut dyn Write, format: Format, run: &Run) -> std::io::Result<
     match format {
         Format::Json => {
             let doc = model::Document {
-                files: &reports,
-                summary: &summary,
+                files: reports,
+                summary,
             };
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
@@ -89,7 +89,7 @@ pub fn write(out: &mut dyn Write, format: Format, run: &Run) -> std::io::Result<
                 serde_json::to_writer(&mut *out, r)?;
                 writeln!(out)?;
             }
-            serde_json::to_writer(&mut *out, &model::SummaryLine { summary: &summary })?;
+            serde_json::to_writer(&mut *out, &model::SummaryLine { summary })?;
             writeln!(out)?;
         }
         Format::Concise | Format::Human if run.statistics => {
