@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod citation;
+pub mod audit;
 pub mod eval;
 pub mod facts;
 pub mod input;
