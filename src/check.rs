@@ -64,32 +64,41 @@ fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Ve
     let name = path.display().to_string();
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_LETTER_BYTES => {
-            return (FileResult::unreadable(
-                &name,
-                "format/too-large",
-                format!(
-                    "the file is {} MiB; letters over {} MiB are not read",
-                    m.len() >> 20,
-                    MAX_LETTER_BYTES >> 20
+            return (
+                FileResult::unreadable(
+                    &name,
+                    "format/too-large",
+                    format!(
+                        "the file is {} MiB; letters over {} MiB are not read",
+                        m.len() >> 20,
+                        MAX_LETTER_BYTES >> 20
+                    ),
                 ),
-            ), vec![])
+                vec![],
+            )
         }
         Err(e) => {
-            return (FileResult::unreadable(
-                &name,
-                "format/unreadable",
-                format!("cannot read the file: {e}"),
-            ), vec![])
+            return (
+                FileResult::unreadable(
+                    &name,
+                    "format/unreadable",
+                    format!("cannot read the file: {e}"),
+                ),
+                vec![],
+            )
         }
         _ => {}
     }
     match std::fs::read(path) {
         Ok(bytes) => check_bytes_inner(&name, &bytes, pack, detailed),
-        Err(e) => (FileResult::unreadable(
-            &name,
-            "format/unreadable",
-            format!("cannot read the file: {e}"),
-        ), vec![]),
+        Err(e) => (
+            FileResult::unreadable(
+                &name,
+                "format/unreadable",
+                format!("cannot read the file: {e}"),
+            ),
+            vec![],
+        ),
     }
 }
 

@@ -201,7 +201,9 @@ fn collect_facts(c: &CondC, pack: &Pack, facts: &CaseFacts, i: usize, out: &mut 
             ..
         } => {
             // The reviewer's own words are not facts of the case.
-            if matches!(scope, Scope::Rationale | Scope::Guideline) || !holds(c, facts, i, &mut Vec::new()) {
+            if matches!(scope, Scope::Rationale | Scope::Guideline)
+                || !holds(c, facts, i, &mut Vec::new())
+            {
                 return;
             }
             let mut label = pack.concepts[*concept].id.clone();

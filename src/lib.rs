@@ -1,8 +1,8 @@
 //! imrlint: checks California IMR determination letters against treatment guidelines.
 
+pub mod audit;
 pub mod check;
 pub mod citation;
-pub mod audit;
 pub mod eval;
 pub mod facts;
 pub mod input;

@@ -209,12 +209,23 @@ fn main() -> ExitCode {
         Command::Assert(a) => run_assert(a),
         Command::Facts(a) => run_facts(a),
         Command::Audit(a) => load_pack(&a.pack).and_then(|p| {
-            let paths = if a.paths.is_empty() { vec![PathBuf::from(".")] } else { a.paths };
+            let paths = if a.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                a.paths
+            };
             let opts = imrlint::audit::Options {
                 max_excerpts: a.max_excerpts,
                 ..Default::default()
             };
-            imrlint::audit::run_cli(&paths, &p, opts, a.format, a.csv_dir.as_deref(), a.html.as_deref())
+            imrlint::audit::run_cli(
+                &paths,
+                &p,
+                opts,
+                a.format,
+                a.csv_dir.as_deref(),
+                a.html.as_deref(),
+            )
         }),
         Command::Explain { rule, pack } => run_explain(&rule, &pack),
         Command::Rules(RulesCommand::List { pack }) => load_pack(&pack).map(|p| {

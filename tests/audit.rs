@@ -24,7 +24,12 @@ fn audit_json() -> Value {
         .args(["audit", "--format", "json", "fixtures/audit"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -73,7 +78,10 @@ fn group(g: &Value, items: u64, upheld: u64, overturned: u64, decision_findings:
     assert_eq!(g["upheld"], upheld, "{what} upheld");
     assert_eq!(g["overturned"], overturned, "{what} overturned");
     assert_eq!(g["undecided"], 0, "{what} undecided");
-    assert_eq!(g["findings"]["decision"], decision_findings, "{what} findings");
+    assert_eq!(
+        g["findings"]["decision"], decision_findings,
+        "{what} findings"
+    );
     for k in ["citation", "contradiction", "grounding", "format"] {
         assert_eq!(g["findings"][k], 0, "{what} {k} findings");
     }
@@ -81,7 +89,11 @@ fn group(g: &Value, items: u64, upheld: u64, overturned: u64, decision_findings:
     // Every finding of this batch is the only one on its item.
     assert_eq!(g["items_with_findings"], decision_findings);
     let decided = (upheld + overturned) as f64;
-    close(&g["upheld_rate"], upheld as f64 / decided, &format!("{what} upheld rate"));
+    close(
+        &g["upheld_rate"],
+        upheld as f64 / decided,
+        &format!("{what} upheld rate"),
+    );
     let (lo, hi) = wilson(upheld as f64, decided);
     close(&g["upheld_ci"][0], lo, &format!("{what} ci low"));
     close(&g["upheld_ci"][1], hi, &format!("{what} ci high"));
@@ -118,7 +130,7 @@ fn every_figure_matches_the_hand_calculation() {
         ("lumbar-xray-red-flag-denied", 4, 0),
         ("lumbar-mri-without-indication", 8, 2), // P4 j4-5
         ("lumbar-mri-repeat-without-progression", 0, 0),
-        ("lumbar-mri-indicated-denied", 8, 1), // P3 j6
+        ("lumbar-mri-indicated-denied", 8, 1),      // P3 j6
         ("emg-lower-without-neuro-findings", 8, 2), // P4 j8-9
         ("emg-lower-progressive-deficit-denied", 4, 0),
     ];
@@ -159,7 +171,13 @@ fn every_figure_matches_the_hand_calculation() {
     // Reviewer profiles: specialties sorted, so P3's two orders are one profile.
     let profiles = [
         // key, upheld, decision findings, upheld flag, any-finding flag
-        ("Arizona | Pain Management; Physical Medicine & Rehabilitation", 8, 1, false, false),
+        (
+            "Arizona | Pain Management; Physical Medicine & Rehabilitation",
+            8,
+            1,
+            false,
+            false,
+        ),
         ("California | Occupational Medicine", 7, 0, false, false),
         ("California | Orthopedic Surgery", 7, 1, false, false),
         ("New York | Neurology", 0, 7, true, true),
@@ -169,15 +187,26 @@ fn every_figure_matches_the_hand_calculation() {
         let p = find(&r["profiles"], "key", key);
         group(p, 12, upheld, 12 - upheld, fnd);
         close(&p["batch_upheld_rate"], 22.0 / 48.0, "batch upheld rate");
-        close(&p["batch_any_finding_rate"], 9.0 / 48.0, "batch any-finding rate");
-        close(&p["batch_findings_per_100"]["decision"], 18.75, "batch per 100");
+        close(
+            &p["batch_any_finding_rate"],
+            9.0 / 48.0,
+            "batch any-finding rate",
+        );
+        close(
+            &p["batch_findings_per_100"]["decision"],
+            18.75,
+            "batch per 100",
+        );
         // Against the other 36 items: upheld 22 - x of 36, findings 9 - y of 36.
         let zu = z2(upheld as f64, 12.0, (22 - upheld) as f64, 36.0);
         let zf = z2(fnd as f64, 12.0, (9 - fnd) as f64, 36.0);
         close(&p["upheld_z"], zu, &format!("{key} upheld z"));
         close(&p["any_finding_z"], zf, &format!("{key} any-finding z"));
         assert_eq!(p["upheld_flag"], uflag, "{key} upheld flag (z {zu})");
-        assert_eq!(p["any_finding_flag"], fflag, "{key} any-finding flag (z {zf})");
+        assert_eq!(
+            p["any_finding_flag"], fflag,
+            "{key} any-finding flag (z {zf})"
+        );
         assert_eq!(p["flagged"], uflag || fflag);
     }
     // The figures behind the flags, by hand: New York z = -0.6111 / 0.16609 = -3.68 and
@@ -198,7 +227,13 @@ fn every_figure_matches_the_hand_calculation() {
         ("Pain Management", 8, 1),
         ("Physical Medicine & Rehabilitation", 8, 1),
     ] {
-        group(find(&r["specialties"], "key", s), 12, upheld, 12 - upheld, fnd);
+        group(
+            find(&r["specialties"], "key", s),
+            12,
+            upheld,
+            12 - upheld,
+            fnd,
+        );
     }
 
     // Agreement. Implied upheld (AX, 7 per profile = 28): actual upheld P1 7 + P2 6 +
@@ -236,7 +271,11 @@ fn every_figure_matches_the_hand_calculation() {
     close(&find(by, "key", "lumbar-mri")["kappa"], 0.625, "MRI kappa");
     // EMG: implied U 8 (6 U, 2 O), implied O 4 (all O), 4 TING: po 10/12, pe .5, kappa 2/3.
     check_agreement(find(by, "key", "emg-ncv-lower"), [6, 2, 0, 4], 4);
-    close(&find(by, "key", "emg-ncv-lower")["kappa"], 2.0 / 3.0, "EMG kappa");
+    close(
+        &find(by, "key", "emg-ncv-lower")["kappa"],
+        2.0 / 3.0,
+        "EMG kappa",
+    );
 
     // Similar cases: 7 groups (class x summary); all but X-ray RF and EMG PROG hold both
     // outcomes.
@@ -362,7 +401,9 @@ fn html_report_is_well_formed_and_self_contained() {
         assert!(anchors.contains(&format!("x{n}")), "no excerpt {n}");
     }
     // Self-contained.
-    for bad in ["http://", "https://", "src=", "<link", "@import", "url(", "<script"] {
+    for bad in [
+        "http://", "https://", "src=", "<link", "@import", "url(", "<script",
+    ] {
         assert!(!html.contains(bad), "the report contains {bad}");
     }
     assert!(html.contains("@media print"));
@@ -385,12 +426,19 @@ fn csv_tables_have_one_row_per_item_and_finding() {
     let findings = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
     assert_eq!(items.lines().count(), 1 + 48);
     assert_eq!(findings.lines().count(), 1 + 9);
-    assert!(items.lines().next().unwrap().starts_with("path,item,request,class,decision"));
+    assert!(items
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with("path,item,request,class,decision"));
     let p3 = items
         .lines()
         .find(|l| l.contains("p3-06-mri-prog-upheld"))
         .unwrap();
-    assert!(p3.contains(",upheld,overturned,no,2015-04-15,2015-04,Arizona,"), "{p3}");
+    assert!(
+        p3.contains(",upheld,overturned,no,2015-04-15,2015-04,Arizona,"),
+        "{p3}"
+    );
     // --format csv without a directory is a usage error.
     let out = imrlint()
         .current_dir(root())

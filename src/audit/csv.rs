@@ -8,8 +8,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub const ITEMS_HEADER: &str = "path,item,request,class,decision,implied_decision,agrees,decision_date,month,licensure,specialties,profile,findings,decision_findings,citation_findings,contradiction_findings,grounding_findings,format_findings,rules_fired,facts";
-pub const FINDINGS_HEADER: &str =
-    "path,item,class,profile,rule,kind,severity,line,column,message";
+pub const FINDINGS_HEADER: &str = "path,item,class,profile,rule,kind,severity,line,column,message";
 
 /// One row of `items.csv`.
 pub struct ItemRow<'a> {
@@ -71,7 +70,13 @@ impl CsvSink {
             }
             _ => "",
         };
-        let count = |k: Kind| r.findings.iter().filter(|f| f.kind == k).count().to_string();
+        let count = |k: Kind| {
+            r.findings
+                .iter()
+                .filter(|f| f.kind == k)
+                .count()
+                .to_string()
+        };
         let mut rules: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
         rules.dedup();
         let cols = [

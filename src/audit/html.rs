@@ -72,10 +72,15 @@ fn kind_color(kind: &str) -> &'static str {
 }
 
 /// A horizontal bar chart; `avg` draws a dashed reference line.
-fn hbar(rows: &[(String, f64, &str)], fmt: &dyn Fn(f64) -> String, avg: Option<(f64, &str)>) -> String {
+fn hbar(
+    rows: &[(String, f64, &str)],
+    fmt: &dyn Fn(f64) -> String,
+    avg: Option<(f64, &str)>,
+) -> String {
     let (label_w, bar_w, row_h, top) = (250.0, 280.0, 22.0, 8.0);
     let width = label_w + bar_w + 70.0;
-    let height = top * 2.0 + row_h * rows.len().max(1) as f64 + if avg.is_some() { 16.0 } else { 0.0 };
+    let height =
+        top * 2.0 + row_h * rows.len().max(1) as f64 + if avg.is_some() { 16.0 } else { 0.0 };
     let max = rows
         .iter()
         .map(|r| r.1)
@@ -152,7 +157,12 @@ fn rate_bars(groups: &[GroupFigures]) -> String {
                 r##"<rect x="{x:.1}" y="{ry:.1}" width="{bw:.1}" height="{h:.1}" fill="#2563eb"><title>{t}</title></rect>"##,
                 ry = y(r),
                 h = plot_h * r,
-                t = esc(&format!("{}: {} upheld of {} decided", g.key, g.upheld, g.upheld + g.overturned)),
+                t = esc(&format!(
+                    "{}: {} upheld of {} decided",
+                    g.key,
+                    g.upheld,
+                    g.upheld + g.overturned
+                )),
             );
             if let Some((lo, hi)) = g.upheld_ci {
                 let cx = x + bw / 2.0;
@@ -190,7 +200,12 @@ fn monthly(months: &[GroupFigures]) -> String {
     let (left, top, plot_h, col_w) = (40.0, 12.0, 200.0, 64.0);
     let width = left + col_w * months.len().max(1) as f64 + 30.0;
     let height = top + plot_h + 56.0;
-    let max = months.iter().map(|m| m.items.max(m.findings_total)).max().unwrap_or(1).max(1) as f64;
+    let max = months
+        .iter()
+        .map(|m| m.items.max(m.findings_total))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let y = |v: f64| top + plot_h * (1.0 - v / max);
     let mut s = format!(
         r#"<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">"#
@@ -226,7 +241,11 @@ fn monthly(months: &[GroupFigures]) -> String {
             ty = base + 14.0,
             k = esc(&m.key),
         );
-        points.push(format!("{:.1},{:.1}", x + bw / 2.0, y(m.findings_total as f64)));
+        points.push(format!(
+            "{:.1},{:.1}",
+            x + bw / 2.0,
+            y(m.findings_total as f64)
+        ));
     }
     if !points.is_empty() {
         let _ = write!(
@@ -274,8 +293,17 @@ fn ths(h: &[&str]) -> String {
 fn group_table(first: &str, gs: &[GroupFigures]) -> String {
     let mut s = String::from("<table>");
     s += &ths(&[
-        first, "items", "upheld", "overturned", "upheld %", "Wilson 95%", "decision", "citation",
-        "contradiction", "grounding", "format",
+        first,
+        "items",
+        "upheld",
+        "overturned",
+        "upheld %",
+        "Wilson 95%",
+        "decision",
+        "citation",
+        "contradiction",
+        "grounding",
+        "format",
     ]);
     for g in gs {
         s += "<tr>";
@@ -284,11 +312,10 @@ fn group_table(first: &str, gs: &[GroupFigures]) -> String {
         s += &tdn(&g.upheld.to_string());
         s += &tdn(&g.overturned.to_string());
         s += &tdn(&pct(g.upheld_rate));
-        s += &tdn(
-            &g.upheld_ci
-                .map(|(a, b)| format!("{:.1}-{:.1}%", a * 100.0, b * 100.0))
-                .unwrap_or_else(|| "-".into()),
-        );
+        s += &tdn(&g
+            .upheld_ci
+            .map(|(a, b)| format!("{:.1}-{:.1}%", a * 100.0, b * 100.0))
+            .unwrap_or_else(|| "-".into()));
         for k in [
             g.findings.decision,
             g.findings.citation,
@@ -354,7 +381,13 @@ pub fn render(r: &AuditReport) -> String {
     let by_spec: Vec<(String, f64, &str)> = r
         .specialties
         .iter()
-        .map(|g| (g.key.clone(), g.findings_per_100_total.unwrap_or(0.0), "#c2410c"))
+        .map(|g| {
+            (
+                g.key.clone(),
+                g.findings_per_100_total.unwrap_or(0.0),
+                "#c2410c",
+            )
+        })
         .collect();
     let _ = write!(
         h,
@@ -379,7 +412,15 @@ pub fn render(r: &AuditReport) -> String {
 
     // Rules.
     h += "<h2 id=\"rules\">Rules</h2>\n<table>";
-    h += &ths(&["rule", "kind", "expect", "applied", "when held", "consistent", "inconsistent"]);
+    h += &ths(&[
+        "rule",
+        "kind",
+        "expect",
+        "applied",
+        "when held",
+        "consistent",
+        "inconsistent",
+    ]);
     for x in &r.rules {
         let _ = write!(
             h,
@@ -414,8 +455,19 @@ pub fn render(r: &AuditReport) -> String {
     // Profiles.
     h += "<h2 id=\"profiles\">Reviewer profiles</h2>\n<table>";
     h += &ths(&[
-        "profile", "items", "upheld %", "batch", "z", "any finding %", "batch", "z",
-        "decision /100", "citation /100", "contradiction /100", "grounding /100", "batch /100",
+        "profile",
+        "items",
+        "upheld %",
+        "batch",
+        "z",
+        "any finding %",
+        "batch",
+        "z",
+        "decision /100",
+        "citation /100",
+        "contradiction /100",
+        "grounding /100",
+        "batch /100",
         "",
     ]);
     for p in &r.profiles {
@@ -445,19 +497,35 @@ pub fn render(r: &AuditReport) -> String {
             tdn(&per("contradiction")),
             tdn(&per("grounding")),
             tdn(&batch_per),
-            if p.flagged { "<span class=\"badge\">departs</span>" } else { "" }
+            if p.flagged {
+                "<span class=\"badge\">departs</span>"
+            } else {
+                ""
+            }
         );
     }
     h += "</table>\n";
-    let _ = write!(h, "<p class=\"muted\">Test: {}.</p>\n", esc(r.method.profile_test));
+    let _ = write!(
+        h,
+        "<p class=\"muted\">Test: {}.</p>\n",
+        esc(r.method.profile_test)
+    );
     h += "<h3>Specialties</h3>\n";
     h += &group_table("specialty", &r.specialties);
 
     // Agreement.
     h += "<h2 id=\"agreement\">Agreement with the guideline logic</h2>\n<table>";
     h += &ths(&[
-        "class", "items", "implied U, actual U", "implied U, actual O", "implied O, actual U",
-        "implied O, actual O", "observed", "Cohen's kappa", "no rule implies", "conflicting",
+        "class",
+        "items",
+        "implied U, actual U",
+        "implied U, actual O",
+        "implied O, actual U",
+        "implied O, actual O",
+        "observed",
+        "Cohen's kappa",
+        "no rule implies",
+        "conflicting",
     ]);
     h += &agreement_row(&r.agreement.overall, "all classes");
     for a in &r.agreement.by_class {

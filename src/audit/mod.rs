@@ -320,24 +320,40 @@ impl Audit {
                 .flatten()
                 .unwrap_or_else(|| UNCLASSIFIED.to_string());
             let decision = item.decision.as_ref().map(|d| d.value);
-            let findings: Vec<&crate::eval::Finding> =
-                r.findings.iter().filter(|f| f.item == Some(item.n)).collect();
+            let findings: Vec<&crate::eval::Finding> = r
+                .findings
+                .iter()
+                .filter(|f| f.item == Some(item.n))
+                .collect();
             let kinds: Vec<Kind> = findings.iter().map(|f| f.kind).collect();
             self.batch.add(decision, &kinds);
-            self.classes.entry(class.clone()).or_default().add(decision, &kinds);
+            self.classes
+                .entry(class.clone())
+                .or_default()
+                .add(decision, &kinds);
             self.profiles
                 .entry(profile.clone())
                 .or_insert_with(|| (state.clone(), specs.clone(), Counts::default()))
                 .2
                 .add(decision, &kinds);
             if specs.is_empty() {
-                self.specialties.entry(UNKNOWN.into()).or_default().add(decision, &kinds);
+                self.specialties
+                    .entry(UNKNOWN.into())
+                    .or_default()
+                    .add(decision, &kinds);
             }
             for s in &specs {
-                self.specialties.entry(s.clone()).or_default().add(decision, &kinds);
+                self.specialties
+                    .entry(s.clone())
+                    .or_default()
+                    .add(decision, &kinds);
             }
             match &month {
-                Some(m) => self.months.entry(m.clone()).or_default().add(decision, &kinds),
+                Some(m) => self
+                    .months
+                    .entry(m.clone())
+                    .or_default()
+                    .add(decision, &kinds),
                 None => self.undated.add(decision, &kinds),
             }
             // Rules and agreement.
@@ -379,8 +395,12 @@ impl Audit {
                 let id = self.excerpts.len() + 1;
                 first_excerpt.get_or_insert(id);
                 let (line, column) = index.line_col(&r.source, f.span.start);
-                let (before, text, after) =
-                    excerpt(&r.source, f.span.start, f.span.end, self.options.excerpt_chars);
+                let (before, text, after) = excerpt(
+                    &r.source,
+                    f.span.start,
+                    f.span.end,
+                    self.options.excerpt_chars,
+                );
                 self.excerpts.push(Excerpt {
                     id,
                     path: r.path.clone(),
@@ -400,7 +420,10 @@ impl Audit {
             let facts = outcome.map(|o| o.facts_used.clone()).unwrap_or_default();
             if let Some(d) = decision {
                 let max = self.options.max_examples;
-                let g = self.similar.entry((class.clone(), facts.clone())).or_default();
+                let g = self
+                    .similar
+                    .entry((class.clone(), facts.clone()))
+                    .or_default();
                 let (n, list) = match d {
                     Decision::Upheld => (&mut g.upheld, &mut g.upheld_items),
                     Decision::Overturned => (&mut g.overturned, &mut g.overturned_items),
@@ -536,7 +559,9 @@ pub fn run_cli(
 ) -> Result<u8, String> {
     use std::io::Write;
     if format == AuditFormat::Csv && csv_dir.is_none() {
-        return Err("--format csv needs --csv-dir DIR (where items.csv and findings.csv go)".into());
+        return Err(
+            "--format csv needs --csv-dir DIR (where items.csv and findings.csv go)".into(),
+        );
     }
     let mut audit = Audit::new(pack, options);
     if let Some(dir) = csv_dir {
@@ -548,7 +573,8 @@ pub fn run_cli(
     audit.finish().map_err(|e| e.to_string())?;
     let report = audit.report(pack);
     if let Some(file) = html {
-        std::fs::write(file, html::render(&report)).map_err(|e| format!("{}: {e}", file.display()))?;
+        std::fs::write(file, html::render(&report))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {

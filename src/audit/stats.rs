@@ -90,7 +90,8 @@ impl Table2 {
         }
         let nf = n as f64;
         let po = agree as f64 / nf;
-        let implied_u = (self.implied_upheld_actual_upheld + self.implied_upheld_actual_overturned) as f64;
+        let implied_u =
+            (self.implied_upheld_actual_upheld + self.implied_upheld_actual_overturned) as f64;
         let implied_o = nf - implied_u;
         let actual_u =
             (self.implied_upheld_actual_upheld + self.implied_overturned_actual_upheld) as f64;
@@ -115,7 +116,10 @@ mod tests {
     fn wilson_matches_a_textbook_value() {
         // 8 of 10: Wilson 95% is about (0.490, 0.943).
         let (lo, hi) = wilson(8, 10, Z_95).unwrap();
-        assert!((lo - 0.4902).abs() < 1e-3 && (hi - 0.9433).abs() < 1e-3, "{lo} {hi}");
+        assert!(
+            (lo - 0.4902).abs() < 1e-3 && (hi - 0.9433).abs() < 1e-3,
+            "{lo} {hi}"
+        );
         assert_eq!(wilson(0, 0, Z_95), None);
         let (lo, hi) = wilson(0, 5, Z_95).unwrap();
         assert_eq!(lo, 0.0);

@@ -109,7 +109,15 @@ pub fn human(r: &AuditReport) -> String {
         .collect();
     out += &render(
         "RULES",
-        &["rule", "kind", "expect", "applied", "when held", "consistent", "inconsistent"],
+        &[
+            "rule",
+            "kind",
+            "expect",
+            "applied",
+            "when held",
+            "consistent",
+            "inconsistent",
+        ],
         &rows,
         &[false, false, false, true, true, true, true],
     );
@@ -150,14 +158,28 @@ pub fn human(r: &AuditReport) -> String {
     };
     let heads = |first: &'static str| {
         [
-            first, "items", "upheld", "overturned", "upheld %", "95% CI", "decision", "citation",
-            "contradiction", "grounding", "format",
+            first,
+            "items",
+            "upheld",
+            "overturned",
+            "upheld %",
+            "95% CI",
+            "decision",
+            "citation",
+            "contradiction",
+            "grounding",
+            "format",
         ]
     };
     let numeric = [
         false, true, true, true, true, true, true, true, true, true, true,
     ];
-    out += &render("REQUEST CLASSES", &heads("class"), &group_rows(&r.classes), &numeric);
+    out += &render(
+        "REQUEST CLASSES",
+        &heads("class"),
+        &group_rows(&r.classes),
+        &numeric,
+    );
     let rows: Vec<Vec<String>> = r
         .profiles
         .iter()
@@ -175,24 +197,43 @@ pub fn human(r: &AuditReport) -> String {
                 g.items.to_string(),
                 format!("{} ({})", pct(g.upheld_rate), pct(p.batch_upheld_rate)),
                 num(p.upheld_z, 2),
-                format!("{} ({})", pct(g.any_finding_rate), pct(p.batch_any_finding_rate)),
+                format!(
+                    "{} ({})",
+                    pct(g.any_finding_rate),
+                    pct(p.batch_any_finding_rate)
+                ),
                 num(p.any_finding_z, 2),
                 per("decision"),
                 per("citation"),
                 per("contradiction"),
                 per("grounding"),
-                if p.flagged { "FLAG".into() } else { String::new() },
+                if p.flagged {
+                    "FLAG".into()
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect();
     out += &render(
         "REVIEWER PROFILES (batch average in brackets; findings per 100 items)",
         &[
-            "profile", "items", "upheld %", "z", "any finding %", "z", "decision", "citation",
-            "contradiction", "grounding", "flag",
+            "profile",
+            "items",
+            "upheld %",
+            "z",
+            "any finding %",
+            "z",
+            "decision",
+            "citation",
+            "contradiction",
+            "grounding",
+            "flag",
         ],
         &rows,
-        &[false, true, true, true, true, true, true, true, true, true, false],
+        &[
+            false, true, true, true, true, true, true, true, true, true, false,
+        ],
     );
     out += &format!("  test: {}\n\n", r.method.profile_test);
     out += &render(
@@ -221,7 +262,15 @@ pub fn human(r: &AuditReport) -> String {
     out += &render(
         "AGREEMENT WITH THE GUIDELINE LOGIC (implied/actual: U upheld, O overturned)",
         &[
-            "class", "items", "U/U", "U/O", "O/U", "O/O", "observed", "kappa", "no rule",
+            "class",
+            "items",
+            "U/U",
+            "U/O",
+            "O/U",
+            "O/O",
+            "observed",
+            "kappa",
+            "no rule",
             "conflicting",
         ],
         &rows,
@@ -277,7 +326,14 @@ pub fn human(r: &AuditReport) -> String {
         .collect();
     out += &render(
         "DECISIONS BY MONTH (decision date)",
-        &["month", "items", "upheld", "overturned", "upheld %", "findings"],
+        &[
+            "month",
+            "items",
+            "upheld",
+            "overturned",
+            "upheld %",
+            "findings",
+        ],
         &rows,
         &[false, true, true, true, true, true],
     );
