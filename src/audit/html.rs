@@ -354,9 +354,9 @@ pub fn render(r: &AuditReport) -> String {
     let mut h = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>imrlint audit</title>\n<style>");
     h += CSS;
     h += "</style>\n</head>\n<body>\n";
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h1>IMR reviewer consistency audit</h1>\n<p class=\"muted\">{} - {} files ({} letters, {} unreadable; {} skipped), {} items: {} upheld, {} overturned, {} undecided; {} findings.</p>\n",
+        "<h1>IMR reviewer consistency audit</h1>\n<p class=\"muted\">{} - {} files ({} letters, {} unreadable; {} skipped), {} items: {} upheld, {} overturned, {} undecided; {} findings.</p>",
         esc(&r.tool),
         b.files, b.letters, b.unreadable, b.skipped,
         b.counts.items, b.counts.upheld, b.counts.overturned, b.counts.undecided,
@@ -373,9 +373,9 @@ pub fn render(r: &AuditReport) -> String {
         .map(|x| (x.id.clone(), x.inconsistent as f64, kind_color(x.kind)))
         .collect();
     by_rule.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<figure><figcaption>Findings by rule (items where the rule fired; colour = kind)</figcaption>{}</figure>\n",
+        "<figure><figcaption>Findings by rule (items where the rule fired; colour = kind)</figcaption>{}</figure>",
         hbar(&by_rule, &|v| format!("{v:.0}"), None)
     );
     let by_spec: Vec<(String, f64, &str)> = r
@@ -389,23 +389,23 @@ pub fn render(r: &AuditReport) -> String {
             )
         })
         .collect();
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<figure><figcaption>Findings per 100 items by reviewer specialty (dashed: batch)</figcaption>{}</figure>\n",
+        "<figure><figcaption>Findings per 100 items by reviewer specialty (dashed: batch)</figcaption>{}</figure>",
         hbar(
             &by_spec,
             &|v| format!("{v:.1}"),
             b.counts.findings_per_100_total.map(|a| (a, "batch"))
         )
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<figure><figcaption>Upheld rate per request class, Wilson 95% intervals</figcaption>{}</figure>\n",
+        "<figure><figcaption>Upheld rate per request class, Wilson 95% intervals</figcaption>{}</figure>",
         rate_bars(&r.classes)
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<figure><figcaption>Decisions and findings per month (decision date)</figcaption>{}</figure>\n",
+        "<figure><figcaption>Decisions and findings per month (decision date)</figcaption>{}</figure>",
         monthly(&r.months)
     );
     h += "</div>\n";
@@ -505,9 +505,9 @@ pub fn render(r: &AuditReport) -> String {
         );
     }
     h += "</table>\n";
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p class=\"muted\">Test: {}.</p>\n",
+        "<p class=\"muted\">Test: {}.</p>",
         esc(r.method.profile_test)
     );
     h += "<h3>Specialties</h3>\n";
@@ -532,12 +532,12 @@ pub fn render(r: &AuditReport) -> String {
         h += &agreement_row(a, &a.key);
     }
     h += "</table>\n";
-    let _ = write!(h, "<p class=\"muted\">{}.</p>\n", esc(r.method.agreement));
+    let _ = writeln!(h, "<p class=\"muted\">{}.</p>", esc(r.method.agreement));
 
     // Similar cases.
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h2 id=\"similar\">Similar cases decided differently</h2>\n<p class=\"muted\">{} of {} groups of (request class, facts the rules read) hold both outcomes.</p>\n",
+        "<h2 id=\"similar\">Similar cases decided differently</h2>\n<p class=\"muted\">{} of {} groups of (request class, facts the rules read) hold both outcomes.</p>",
         r.similar.mixed_groups, r.similar.groups
     );
     for g in &r.similar.mixed {
@@ -623,9 +623,9 @@ pub fn render(r: &AuditReport) -> String {
     }
     h += "</table>\n<h2 id=\"excerpts\">Letter excerpts</h2>\n";
     for e in &r.excerpts.list {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<div class=\"excerpt\" id=\"x{}\"><strong>{}</strong> - {}:{}:{}, item {} ({})<br/>{}<blockquote>...{}<mark>{}</mark>{}...</blockquote></div>\n",
+            "<div class=\"excerpt\" id=\"x{}\"><strong>{}</strong> - {}:{}:{}, item {} ({})<br/>{}<blockquote>...{}<mark>{}</mark>{}...</blockquote></div>",
             e.id,
             esc(&e.rule),
             esc(&e.path),
