@@ -476,3 +476,31 @@ fn human_tables_name_every_section() {
         .unwrap();
     assert!(ny.ends_with("FLAG"), "{ny}");
 }
+
+/// `evaluate_detailed` gives `evaluate`'s findings, and its outcomes agree with them.
+#[test]
+fn detailed_evaluation_keeps_the_findings() {
+    use imrlint::eval::{evaluate, evaluate_detailed};
+    let pack = imrlint::rules::Pack::default_rules().unwrap();
+    for dir in ["fixtures/audit", "fixtures/layout-a"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_none_or(|x| x != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let case = imrlint::letter::parse_text(&text);
+            let plain = evaluate(&case, &pack);
+            let d = evaluate_detailed(&case, &pack);
+            assert_eq!(plain.findings, d.evaluation.findings, "{}", p.display());
+            assert_eq!(d.items.len(), case.items.len());
+            let fired: usize = d
+                .items
+                .iter()
+                .map(|o| o.rules.iter().filter(|r| r.fired).count())
+                .sum();
+            let on_items = plain.findings.iter().filter(|f| f.item.is_some()).count();
+            assert!(fired <= on_items, "{}", p.display());
+        }
+    }
+}

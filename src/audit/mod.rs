@@ -502,8 +502,8 @@ fn excerpt(src: &str, start: usize, end: usize, max: usize) -> (String, String, 
     (before, body, after)
 }
 
-/// Checks every letter under `paths` and folds it into an audit. Files are read in chunks
-/// of a few per thread, in path order, so only a chunk of letters is in memory at once.
+/// Checks every letter under `paths` and folds it into an audit, in path order, with one
+/// worker thread per core; only a few letters per worker are in memory at once.
 pub fn run(paths: &[PathBuf], pack: &Pack, audit: &mut Audit) {
     let discovery = discover(paths);
     audit.skipped += discovery.skipped.len() as u64;
@@ -511,31 +511,38 @@ pub fn run(paths: &[PathBuf], pack: &Pack, audit: &mut Audit) {
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
-    for chunk in discovery.files.chunks(threads * 4) {
-        let results: Vec<(FileResult, Vec<ItemOutcome>)> = if threads == 1 {
-            chunk.iter().map(|p| check_path_detailed(p, pack)).collect()
-        } else {
-            std::thread::scope(|s| {
-                let per = chunk.len().div_ceil(threads);
-                let handles: Vec<_> = chunk
-                    .chunks(per.max(1))
-                    .map(|part| {
-                        s.spawn(move || {
-                            part.iter()
-                                .map(|p| check_path_detailed(p, pack))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().expect("audit worker panicked"))
-                    .collect()
-            })
-        };
-        for (r, o) in &results {
-            audit.add(r, o, pack);
+    let files = &discovery.files;
+    if threads == 1 || files.len() < 2 {
+        for p in files {
+            let (r, o) = check_path_detailed(p, pack);
+            audit.add(&r, &o, pack);
         }
+    } else {
+        // A fixed set of workers; worker w checks files w, w + n, w + 2n, ... and hands
+        // each result over a channel that holds at most two, so at most about 3n letters
+        // are in memory. The results are folded in path order, taking file k from worker
+        // k mod n.
+        std::thread::scope(|s| {
+            let receivers: Vec<_> = (0..threads)
+                .map(|w| {
+                    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+                    s.spawn(move || {
+                        for p in files.iter().skip(w).step_by(threads) {
+                            if tx.send(check_path_detailed(p, pack)).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    rx
+                })
+                .collect();
+            for k in 0..files.len() {
+                let (r, o) = receivers[k % threads]
+                    .recv()
+                    .expect("audit worker stopped early");
+                audit.add(&r, &o, pack);
+            }
+        });
     }
     for (p, why) in &discovery.unreadable {
         let r = FileResult::unreadable(
