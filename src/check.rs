@@ -1,6 +1,6 @@
 //! One file through the whole pipeline: read, decode, parse, evaluate.
 
-use crate::eval::{evaluate, problem_finding, Finding};
+use crate::eval::{evaluate, evaluate_detailed, problem_finding, Evaluation, Finding, ItemOutcome};
 use crate::letter::{decode, parse_text, Case, ParseProblem};
 use crate::rules::Pack;
 use crate::span::Span;
@@ -51,56 +51,95 @@ impl FileResult {
 
 /// Reads and checks one file.
 pub fn check_path(path: &Path, pack: &Pack) -> FileResult {
+    check_path_inner(path, pack, false).0
+}
+
+/// Like [`check_path`], also returning each item's rule outcomes
+/// ([`crate::eval::evaluate_detailed`]); empty when the file is not a letter.
+pub fn check_path_detailed(path: &Path, pack: &Pack) -> (FileResult, Vec<ItemOutcome>) {
+    check_path_inner(path, pack, true)
+}
+
+fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Vec<ItemOutcome>) {
     let name = path.display().to_string();
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_LETTER_BYTES => {
-            return FileResult::unreadable(
-                &name,
-                "format/too-large",
-                format!(
-                    "the file is {} MiB; letters over {} MiB are not read",
-                    m.len() >> 20,
-                    MAX_LETTER_BYTES >> 20
+            return (
+                FileResult::unreadable(
+                    &name,
+                    "format/too-large",
+                    format!(
+                        "the file is {} MiB; letters over {} MiB are not read",
+                        m.len() >> 20,
+                        MAX_LETTER_BYTES >> 20
+                    ),
                 ),
+                vec![],
             )
         }
         Err(e) => {
-            return FileResult::unreadable(
-                &name,
-                "format/unreadable",
-                format!("cannot read the file: {e}"),
+            return (
+                FileResult::unreadable(
+                    &name,
+                    "format/unreadable",
+                    format!("cannot read the file: {e}"),
+                ),
+                vec![],
             )
         }
         _ => {}
     }
     match std::fs::read(path) {
-        Ok(bytes) => check_bytes(&name, &bytes, pack),
-        Err(e) => FileResult::unreadable(
-            &name,
-            "format/unreadable",
-            format!("cannot read the file: {e}"),
+        Ok(bytes) => check_bytes_inner(&name, &bytes, pack, detailed),
+        Err(e) => (
+            FileResult::unreadable(
+                &name,
+                "format/unreadable",
+                format!("cannot read the file: {e}"),
+            ),
+            vec![],
         ),
     }
 }
 
 /// Checks file contents already in memory.
 pub fn check_bytes(name: &str, bytes: &[u8], pack: &Pack) -> FileResult {
+    check_bytes_inner(name, bytes, pack, false).0
+}
+
+fn check_bytes_inner(
+    name: &str,
+    bytes: &[u8],
+    pack: &Pack,
+    detailed: bool,
+) -> (FileResult, Vec<ItemOutcome>) {
     let decoded = match decode(bytes) {
         Ok(d) => d,
         Err(p) => {
             let mut r = FileResult::unreadable(name, &p.code, p.message.clone());
             r.findings = vec![problem_finding(&p)];
-            return r;
+            return (r, vec![]);
         }
     };
     let mut case = parse_text(&decoded.text);
     case.problems.splice(0..0, decoded.problems);
-    check_case(name, Arc::from(decoded.text), case, pack)
+    let source = Arc::from(decoded.text);
+    if detailed {
+        let d = evaluate_detailed(&case, pack);
+        (finish(name, source, case, d.evaluation, pack), d.items)
+    } else {
+        let ev = evaluate(&case, pack);
+        (finish(name, source, case, ev, pack), vec![])
+    }
 }
 
 /// Evaluates a parsed case.
 pub fn check_case(name: &str, source: Arc<str>, case: Case, pack: &Pack) -> FileResult {
     let ev = evaluate(&case, pack);
+    finish(name, source, case, ev, pack)
+}
+
+fn finish(name: &str, source: Arc<str>, case: Case, ev: Evaluation, pack: &Pack) -> FileResult {
     let classes = ev
         .facts
         .items

@@ -65,42 +65,182 @@ pub fn problem_finding(p: &ParseProblem) -> Finding {
     }
 }
 
+/// How one rule went on one item: it applied (its request classes match the item's
+/// class); whether its `when` held; whether it produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RuleOutcome {
+    /// Index into `Pack::rules`.
+    pub rule: usize,
+    /// The rule's `when` held for the item's documented facts.
+    pub held: bool,
+    /// The rule produced a finding (for rules with `expect`: `when` held and the decision
+    /// differs from `expect`).
+    pub fired: bool,
+}
+
+/// Every rule that applied to one item, and what the item's facts were for them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ItemOutcome {
+    /// Index into `Pack::classes`; `None` when the request matched no class (no rule applies).
+    pub class: Option<usize>,
+    /// Rules whose request classes match the item's class, in pack order.
+    pub rules: Vec<RuleOutcome>,
+    /// The condition leaves of the applicable rules that hold for this item and read the
+    /// case (the record, the summary or the request; not the rationale or guideline line,
+    /// which are the reviewer's words), as sorted, de-duplicated labels: a concept id
+    /// (`documented` in the record), with ` (mentioned)` / ` (negated)` for other modes and
+    /// ` in summary` / ` in request` for other scopes; numeric facts as `age>=N`, `weeks-since-injury<=N`. Items of one class with
+    /// the same labels present the same facts to the rules.
+    pub facts_used: Vec<String>,
+}
+
+impl ItemOutcome {
+    /// The decisions implied by the rules with `expect` whose `when` held, in pack order.
+    pub fn implied<'p>(&'p self, pack: &'p Pack) -> impl Iterator<Item = Decision> + 'p {
+        self.rules
+            .iter()
+            .filter(|o| o.held)
+            .filter_map(|o| pack.rules[o.rule].def.expect)
+    }
+}
+
+/// An evaluation with the per-item rule outcomes behind it.
+#[derive(Debug, Default)]
+pub struct DetailedEvaluation {
+    pub evaluation: Evaluation,
+    /// One per item of the case, in order.
+    pub items: Vec<ItemOutcome>,
+}
+
 /// Evaluates every rule of the pack on every item of the case.
 pub fn evaluate(case: &Case, pack: &Pack) -> Evaluation {
+    evaluate_inner(case, pack, None)
+}
+
+/// Like [`evaluate`] (same findings), and also reports, per item, which rules applied,
+/// whether their `when` held and which facts the rules read.
+pub fn evaluate_detailed(case: &Case, pack: &Pack) -> DetailedEvaluation {
+    let mut items = Vec::with_capacity(case.items.len());
+    let evaluation = evaluate_inner(case, pack, Some(&mut items));
+    DetailedEvaluation { evaluation, items }
+}
+
+fn evaluate_inner(
+    case: &Case,
+    pack: &Pack,
+    mut outcomes: Option<&mut Vec<ItemOutcome>>,
+) -> Evaluation {
     let facts = extract(case, pack);
     let mut findings: Vec<Finding> = case.problems.iter().map(problem_finding).collect();
     for (i, item) in case.items.iter().enumerate() {
-        let Some(class) = facts.items[i].class else {
-            continue;
+        let class = facts.items[i].class;
+        let mut outcome = ItemOutcome {
+            class,
+            ..ItemOutcome::default()
         };
-        for rule in &pack.rules {
-            let applies = rule.classes.as_ref().is_none_or(|c| c.contains(&class));
-            if !applies {
-                continue;
-            }
-            let mut witnesses = Vec::new();
-            if !holds(&rule.when, &facts, i, &mut witnesses) {
-                continue;
-            }
-            let decision = item.decision.as_ref();
-            if let Some(expected) = rule.def.expect {
-                match decision {
-                    Some(d) if d.value != expected => {}
-                    _ => continue,
+        if let Some(class) = class {
+            for (r, rule) in pack.rules.iter().enumerate() {
+                let applies = rule.classes.as_ref().is_none_or(|c| c.contains(&class));
+                if !applies {
+                    continue;
                 }
+                if outcomes.is_some() {
+                    collect_facts(&rule.when, pack, &facts, i, &mut outcome.facts_used);
+                }
+                let mut witnesses = Vec::new();
+                let held = holds(&rule.when, &facts, i, &mut witnesses);
+                let mut fired = false;
+                if held {
+                    let decision = item.decision.as_ref();
+                    let differs = match rule.def.expect {
+                        Some(expected) => decision.is_some_and(|d| d.value != expected),
+                        None => true,
+                    };
+                    if differs {
+                        fired = true;
+                        findings.push(make_finding(
+                            rule,
+                            pack,
+                            case,
+                            i,
+                            expected_text(rule),
+                            &witnesses,
+                        ));
+                    }
+                }
+                outcome.rules.push(RuleOutcome {
+                    rule: r,
+                    held,
+                    fired,
+                });
             }
-            findings.push(make_finding(
-                rule,
-                pack,
-                case,
-                i,
-                expected_text(rule),
-                &witnesses,
-            ));
+        }
+        if let Some(out) = outcomes.as_deref_mut() {
+            outcome.facts_used.sort();
+            outcome.facts_used.dedup();
+            out.push(outcome);
         }
     }
     findings.sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
     Evaluation { facts, findings }
+}
+
+/// Adds the label of every leaf of `c` that holds for item `i`.
+fn collect_facts(c: &CondC, pack: &Pack, facts: &CaseFacts, i: usize, out: &mut Vec<String>) {
+    match c {
+        CondC::All(v) | CondC::Any(v) => {
+            for x in v {
+                collect_facts(x, pack, facts, i, out);
+            }
+        }
+        CondC::Not(x) => collect_facts(x, pack, facts, i, out),
+        CondC::Concept {
+            mode,
+            concept,
+            scope,
+            ..
+        } => {
+            // The reviewer's own words are not facts of the case.
+            if matches!(scope, Scope::Rationale | Scope::Guideline)
+                || !holds(c, facts, i, &mut Vec::new())
+            {
+                return;
+            }
+            let mut label = pack.concepts[*concept].id.clone();
+            match mode {
+                Mode::Documented => {}
+                Mode::Mentioned => label.push_str(" (mentioned)"),
+                Mode::Negated => label.push_str(" (negated)"),
+            }
+            match scope {
+                Scope::Record => {}
+                Scope::Summary => label.push_str(" in summary"),
+                Scope::Request => label.push_str(" in request"),
+                Scope::Rationale | Scope::Guideline => {}
+            }
+            out.push(label);
+        }
+        CondC::Fact(t) => {
+            if !holds(c, facts, i, &mut Vec::new()) {
+                return;
+            }
+            let name = match t.name {
+                FactName::Age => "age",
+                FactName::WeeksSinceInjury => "weeks-since-injury",
+            };
+            let mut parts = Vec::new();
+            if let Some(lo) = t.at_least {
+                parts.push(format!("{name}>={lo}"));
+            }
+            if let Some(hi) = t.at_most {
+                parts.push(format!("{name}<={hi}"));
+            }
+            if parts.is_empty() {
+                parts.push(name.to_string());
+            }
+            out.push(parts.join(","));
+        }
+    }
 }
 
 fn expected_text(rule: &Rule) -> &'static str {

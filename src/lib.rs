@@ -1,5 +1,6 @@
 //! imrlint: checks California IMR determination letters against treatment guidelines.
 
+pub mod audit;
 pub mod baseline;
 pub mod check;
 pub mod citation;

@@ -35,6 +35,28 @@ enum Command {
     },
     /// Score the context engine on NegEx-style rows (report, concept, sentence[, label]).
     Assert(AssertArgs),
+    /// Audit reviewer consistency across a batch: tables, JSON, CSV, an HTML report.
+    Audit(AuditArgs),
+}
+
+#[derive(Args)]
+struct AuditArgs {
+    /// Letters or directories (default: the current directory).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pack: PackArgs,
+    /// Output format on stdout (csv writes items.csv and findings.csv into --csv-dir).
+    #[arg(long, value_enum, default_value = "human")]
+    format: imrlint::audit::AuditFormat,
+    /// Write items.csv and findings.csv into DIR (with any format).
+    #[arg(long, value_name = "DIR")]
+    csv_dir: Option<PathBuf>,
+    /// Write a self-contained HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Letter excerpts kept for the HTML report.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    max_excerpts: usize,
 }
 
 #[derive(Args, Clone)]
@@ -156,6 +178,25 @@ fn main() -> ExitCode {
         }) => run_rules_test(dirs, no_default_rules, filter),
         Command::Assert(a) => run_assert(a),
         Command::Facts(a) => run_facts(a),
+        Command::Audit(a) => load_pack(&a.pack).and_then(|p| {
+            let paths = if a.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                a.paths
+            };
+            let opts = imrlint::audit::Options {
+                max_excerpts: a.max_excerpts,
+                ..Default::default()
+            };
+            imrlint::audit::run_cli(
+                &paths,
+                &p,
+                opts,
+                a.format,
+                a.csv_dir.as_deref(),
+                a.html.as_deref(),
+            )
+        }),
         Command::Explain { rule, pack } => run_explain(&rule, &pack),
         Command::Rules(RulesCommand::List { pack }) => load_pack(&pack).map(|p| {
             print!("{}", rules::docs::list(&p));
