@@ -475,7 +475,13 @@ mod citation {
             }
             CitationCheck::NotBasedButCitesMtus => {
                 let Some(c) = cit else { return false };
-                if !c.not_based_on_mtus {
+                // Only an explicit disclaimer counts, not a "Non-MTUS Citation" label
+                // next to an MTUS one.
+                static DISCLAIMER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+                let re = DISCLAIMER.get_or_init(|| {
+                    regex::Regex::new(r"(?i)\b(?:did\s+not|didn't|does\s+not|do\s+not)\s+base\s+\w+\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS\b").unwrap()
+                });
+                if !c.not_based_on_mtus || !re.is_match(&c.text) {
                     return false;
                 }
                 match c.refs.iter().find(|r| r.source.is_mtus()) {
@@ -495,9 +501,16 @@ mod citation {
                 {
                     return false;
                 }
-                let silent = pack.concept("mtus-silent").is_some_and(|s| {
+                let said = pack.concept("mtus-silent").is_some_and(|s| {
                     f.rationale.iter().chain(f.guideline.iter()).any(|m| m.concept == s)
                 });
+                let aspect = class.is_some_and(|k| {
+                    f.request
+                        .iter()
+                        .chain(f.rationale.iter())
+                        .any(|m| k.mtus_silent_when.contains(&m.concept))
+                });
+                let silent = said || aspect;
                 if silent {
                     return false;
                 }

@@ -450,6 +450,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         let modality = refs(&d.modality);
         let region = refs(&d.region);
         let exclude = refs(&d.exclude);
+        let mtus_silent_when = refs(&d.mtus_silent_when);
         if d.modality.is_empty() {
             errors.push(
                 RuleError::new(
@@ -477,6 +478,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             priority: d.priority,
             body_region,
             mtus: d.mtus,
+            mtus_silent_when,
         });
     }
     let class_index: HashMap<&str, usize> = classes

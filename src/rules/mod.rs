@@ -34,6 +34,7 @@ pub struct RequestClass {
     /// Catalogue region index.
     pub body_region: Option<usize>,
     pub mtus: Option<MtusCoverage>,
+    pub mtus_silent_when: Vec<usize>,
 }
 
 /// A compiled catalogue region.

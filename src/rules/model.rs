@@ -156,6 +156,10 @@ pub struct RequestClassDef {
     /// Whether the MTUS addresses the class (for the evidence-hierarchy check).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtus: Option<MtusCoverage>,
+    /// Concepts that, named in the request or the rationale, put the disputed aspect
+    /// outside the MTUS (a repeat MRI, a nerve conduction study): ODG then needs no reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mtus_silent_when: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
