@@ -183,9 +183,10 @@ fn make_finding(
         (Some(_), Some(d)) if rule.def.kind == Kind::Decision => {
             (d.span, format!("decided {}", d.value.as_str()))
         }
-        _ => match witnesses.iter().find(|w| {
-            w.mention.is_none() || matches!(w.scope, Scope::Rationale | Scope::Guideline)
-        }) {
+        _ => match witnesses
+            .iter()
+            .find(|w| w.mention.is_none() || matches!(w.scope, Scope::Rationale | Scope::Guideline))
+        {
             Some(w) => (w.span, w.label.clone()),
             None => (
                 item.rationale.as_ref().map(|r| r.span).unwrap_or(item.span),
@@ -324,7 +325,12 @@ fn holds<'f>(c: &CondC, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Witness<'f>
     }
 }
 
-fn mismatch<'f>(k: MismatchKind, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Witness<'f>>) -> bool {
+fn mismatch<'f>(
+    k: MismatchKind,
+    ctx: &Ctx<'f>,
+    i: usize,
+    witnesses: &mut Vec<Witness<'f>>,
+) -> bool {
     let f = &ctx.facts.items[i];
     let cat = &ctx.pack.catalogue;
     if f.request_regions.is_empty() {
@@ -333,8 +339,7 @@ fn mismatch<'f>(k: MismatchKind, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Wi
     match k {
         MismatchKind::Region => {
             if f.rationale_regions.is_empty()
-                || f
-                    .rationale_regions
+                || f.rationale_regions
                     .iter()
                     .any(|(r, _)| f.request_regions.contains(r))
             {
@@ -354,8 +359,7 @@ fn mismatch<'f>(k: MismatchKind, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Wi
                         span: m.span,
                         label: format!(
                             "the rationale discusses the {} region; the request is about the {}",
-                            cat.regions[r].id,
-                            cat.regions[f.request_regions[0]].id
+                            cat.regions[r].id, cat.regions[f.request_regions[0]].id
                         ),
                     });
                     true
@@ -369,8 +373,7 @@ fn mismatch<'f>(k: MismatchKind, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Wi
                 _ => return false,
             };
             if f.rationale_sides.is_empty()
-                || f
-                    .rationale_sides
+                || f.rationale_sides
                     .iter()
                     .any(|(s, _)| *s == want || *s == Side::Both)
             {
@@ -486,7 +489,10 @@ mod citation {
                 }
                 match c.refs.iter().find(|r| r.source.is_mtus()) {
                     Some(r) => {
-                        w.push(place(r.span, "an MTUS guideline, after saying the MTUS was not used".into()));
+                        w.push(place(
+                            r.span,
+                            "an MTUS guideline, after saying the MTUS was not used".into(),
+                        ));
                         true
                     }
                     None => false,
@@ -502,7 +508,10 @@ mod citation {
                     return false;
                 }
                 let said = pack.concept("mtus-silent").is_some_and(|s| {
-                    f.rationale.iter().chain(f.guideline.iter()).any(|m| m.concept == s)
+                    f.rationale
+                        .iter()
+                        .chain(f.guideline.iter())
+                        .any(|m| m.concept == s)
                 });
                 let aspect = class.is_some_and(|k| {
                     f.request
@@ -523,12 +532,19 @@ mod citation {
                 for r in &c.refs {
                     let (range, what) = match r.source {
                         Source::MtusAcoem => match acoem_chapter(pack, r) {
-                            Some(ch) => (cat.acoem[ch].pages, format!("Chapter {}", cat.acoem[ch].chapter)),
+                            Some(ch) => (
+                                cat.acoem[ch].pages,
+                                format!("Chapter {}", cat.acoem[ch].chapter),
+                            ),
                             None => continue,
                         },
                         Source::MtusCpmtg => {
                             let t = r.title.as_deref().unwrap_or("").to_lowercase();
-                            match cat.cpmtg.iter().find(|tp| tp.names.iter().any(|n| t.contains(n.as_str()))) {
+                            match cat
+                                .cpmtg
+                                .iter()
+                                .find(|tp| tp.names.iter().any(|n| t.contains(n.as_str())))
+                            {
                                 Some(tp) => (tp.pages, tp.name.clone()),
                                 None => continue,
                             }
@@ -563,14 +579,21 @@ mod citation {
                         Source::MtusAcoem => match acoem_chapter(pack, r) {
                             Some(ch) => (
                                 &cat.acoem[ch].regions,
-                                format!("ACOEM Chapter {} {}", cat.acoem[ch].chapter, cat.acoem[ch].title),
+                                format!(
+                                    "ACOEM Chapter {} {}",
+                                    cat.acoem[ch].chapter, cat.acoem[ch].title
+                                ),
                             ),
                             None => continue,
                         },
-                        Source::Odg => match r.title.as_deref().and_then(|t| odg_chapter(pack, t)) {
-                            Some(ch) => (&cat.odg[ch].regions, format!("ODG {}", cat.odg[ch].title)),
-                            None => continue,
-                        },
+                        Source::Odg => {
+                            match r.title.as_deref().and_then(|t| odg_chapter(pack, t)) {
+                                Some(ch) => {
+                                    (&cat.odg[ch].regions, format!("ODG {}", cat.odg[ch].title))
+                                }
+                                None => continue,
+                            }
+                        }
                         _ => continue,
                     };
                     if regions.is_empty() || f.request_regions.iter().any(|q| regions.contains(q)) {

@@ -211,7 +211,6 @@ fn mark_guideline_restatements(
     }
 }
 
-
 /// Reads a count written in digits or words ("12", "twelve", "twenty-four").
 pub fn number(word: &str) -> Option<f64> {
     let w = word.trim().to_ascii_lowercase().replace('-', " ");
@@ -219,9 +218,26 @@ pub fn number(word: &str) -> Option<f64> {
         return Some(n);
     }
     const UNITS: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
     const TENS: [&str; 5] = ["", "", "twenty", "thirty", "forty"];
     let mut parts = w.split_whitespace();
@@ -231,7 +247,10 @@ pub fn number(word: &str) -> Option<f64> {
     }
     let t = TENS.iter().position(|x| !x.is_empty() && *x == first)?;
     let rest = match parts.next() {
-        Some(r) => UNITS.iter().position(|x| *x == r).filter(|u| (1..10).contains(u))?,
+        Some(r) => UNITS
+            .iter()
+            .position(|x| *x == r)
+            .filter(|u| (1..10).contains(u))?,
         None => 0,
     };
     Some((t * 10 + rest) as f64)
@@ -422,7 +441,11 @@ fn item_numbers(
     f.request_regions = match class.and_then(|k| k.body_region) {
         Some(r) => vec![r],
         None => (0..cat.regions.len())
-            .filter(|&r| f.request.iter().any(|m| m.concept == cat.regions[r].concept))
+            .filter(|&r| {
+                f.request
+                    .iter()
+                    .any(|m| m.concept == cat.regions[r].concept)
+            })
             .collect(),
     };
     f.region = f.request_regions.first().copied();
@@ -453,10 +476,20 @@ fn item_numbers(
         };
         let mut counts = Vec::new();
         if let Some(sm) = &case.summary {
-            counts.extend(completed_counts(&sm.text, &facts.summary, &services, &k.modality));
+            counts.extend(completed_counts(
+                &sm.text,
+                &facts.summary,
+                &services,
+                &k.modality,
+            ));
         }
         if let Some(d) = &case.documents_reviewed {
-            counts.extend(completed_counts(&d.text, &facts.documents, &services, &k.modality));
+            counts.extend(completed_counts(
+                &d.text,
+                &facts.documents,
+                &services,
+                &k.modality,
+            ));
         }
         if !counts.is_empty() {
             f.visits_completed = Some(counts.iter().sum());
@@ -495,11 +528,7 @@ fn item_numbers(
 
 /// The last necessity conclusion of a rationale: a negative phrase hides a positive
 /// one it overlaps ("is not medically necessary and appropriate").
-fn conclusion(
-    text: &str,
-    pack: &Pack,
-    hits: &mut Vec<Hit>,
-) -> Option<(Conclusion, usize, usize)> {
+fn conclusion(text: &str, pack: &Pack, hits: &mut Vec<Hit>) -> Option<(Conclusion, usize, usize)> {
     let (Some(yes), Some(no)) = (
         pack.concept("conclusion-necessary"),
         pack.concept("conclusion-not-necessary"),
@@ -512,8 +541,7 @@ fn conclusion(
     hits.iter()
         .filter(|h| {
             h.concept == no
-                || (h.concept == yes
-                    && !negs.iter().any(|n| n.start < h.end && h.start < n.end))
+                || (h.concept == yes && !negs.iter().any(|n| n.start < h.end && h.start < n.end))
         })
         .max_by_key(|h| (h.start, h.end))
         .map(|h| {
@@ -532,13 +560,28 @@ mod number_tests {
 
     #[test]
     fn visit_counts_as_written() {
-        assert_eq!(requested_visits("Physical therapy 2x6 for the lumbar spine"), Some(12.0));
+        assert_eq!(
+            requested_visits("Physical therapy 2x6 for the lumbar spine"),
+            Some(12.0)
+        );
         assert_eq!(requested_visits("Chiropractic treatment x8"), Some(8.0));
-        assert_eq!(requested_visits("12 sessions of physical therapy"), Some(12.0));
+        assert_eq!(
+            requested_visits("12 sessions of physical therapy"),
+            Some(12.0)
+        );
         assert_eq!(requested_visits("Acupuncture (8) visits"), Some(8.0));
-        assert_eq!(requested_visits("PT 3 times a week for 4 weeks"), Some(12.0));
-        assert_eq!(requested_visits("Physical therapy twice a week for six weeks"), Some(12.0));
-        assert_eq!(requested_visits("Additional acupuncture sessions x 6"), Some(6.0));
+        assert_eq!(
+            requested_visits("PT 3 times a week for 4 weeks"),
+            Some(12.0)
+        );
+        assert_eq!(
+            requested_visits("Physical therapy twice a week for six weeks"),
+            Some(12.0)
+        );
+        assert_eq!(
+            requested_visits("Additional acupuncture sessions x 6"),
+            Some(6.0)
+        );
         assert_eq!(requested_visits("Norco 10/325mg #90"), None);
         assert_eq!(requested_quantity("Norco 10/325mg #90"), Some(90.0));
         assert_eq!(requested_visits("MRI of the right knee"), None);

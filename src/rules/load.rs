@@ -3,7 +3,9 @@
 
 use super::error::{RuleError, SourceFile};
 use super::model::*;
-use super::{AcoemChapter, Catalogue, Concept, CondC, OdgChapter, Pack, Region, RequestClass, Rule, Topic};
+use super::{
+    AcoemChapter, Catalogue, Concept, CondC, OdgChapter, Pack, Region, RequestClass, Rule, Topic,
+};
 use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::matcher::ConceptMatcher;
@@ -645,7 +647,10 @@ fn unknown_region(file: &SourceFile, owner: &str, name: &str, cat: &Catalogue) -
         "rules/unknown-region",
         format!("unknown region `{name}` in `{owner}`"),
     )
-    .at(locate(&file.text, owner, Some(name)), "no region has this id")
+    .at(
+        locate(&file.text, owner, Some(name)),
+        "no region has this id",
+    )
     .help(help)
 }
 
@@ -654,7 +659,12 @@ fn locate_text(text: &str, needle: &str) -> Option<Span> {
     text.find(needle).map(|at| Span::new(at, at + needle.len()))
 }
 
-fn parse_range(file: &SourceFile, owner: &str, pages: &str, errors: &mut Vec<RuleError>) -> Option<PageRange> {
+fn parse_range(
+    file: &SourceFile,
+    owner: &str,
+    pages: &str,
+    errors: &mut Vec<RuleError>,
+) -> Option<PageRange> {
     let parsed = crate::citation::parse_pages(&format!("pages {pages}"));
     match parsed.as_slice() {
         [r] if r.start > 0 => Some(*r),
@@ -712,7 +722,13 @@ fn compile_catalogue(
         let concept = match concepts.get(&r.concept) {
             Some(&k) => k,
             None => {
-                errors.push(unknown_ref(file, &r.id, &r.concept, "concept", concepts.keys()));
+                errors.push(unknown_ref(
+                    file,
+                    &r.id,
+                    &r.concept,
+                    "concept",
+                    concepts.keys(),
+                ));
                 usize::MAX
             }
         };

@@ -5,10 +5,12 @@ pub mod load;
 pub mod model;
 pub mod testing;
 
+use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, Status};
 use crate::facts::matcher::ConceptMatcher;
-use crate::citation::PageRange;
-use model::{CitationCheck, Conclusion, FactDiffers, FactTest, MismatchKind, MtusCoverage, RuleDef, Scope};
+use model::{
+    CitationCheck, Conclusion, FactDiffers, FactTest, MismatchKind, MtusCoverage, RuleDef, Scope,
+};
 use std::collections::HashMap;
 
 pub use error::{RuleError, SourceFile};
