@@ -407,10 +407,8 @@ fn completed_counts(
                 .map(|m| {
                     let d = if m.local.1 <= ga {
                         ga - m.local.1
-                    } else if m.local.0 >= gb {
-                        m.local.0 - gb
                     } else {
-                        0
+                        m.local.0.saturating_sub(gb)
                     };
                     (d, m)
                 })

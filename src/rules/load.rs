@@ -614,24 +614,24 @@ fn check_role_concepts(
                 }
             }
         }
-        CondC::Citation(CitationCheck::NonMtusWithoutSilence) => {
-            if !concepts.contains_key(MTUS_SILENT_CONCEPT) {
-                missing(
-                    "citation",
-                    format!("a concept with id `{MTUS_SILENT_CONCEPT}`"),
-                    errors,
-                );
-            }
+        CondC::Citation(CitationCheck::NonMtusWithoutSilence)
+            if !concepts.contains_key(MTUS_SILENT_CONCEPT) =>
+        {
+            missing(
+                "citation",
+                format!("a concept with id `{MTUS_SILENT_CONCEPT}`"),
+                errors,
+            );
         }
-        CondC::Citation(CitationCheck::WrongRegion) | CondC::Mismatch(_) => {
-            if catalogue.regions.is_empty() {
-                let needle = if matches!(c, CondC::Mismatch(_)) {
-                    "mismatch"
-                } else {
-                    "citation"
-                };
-                missing(needle, "regions in a `guidelines:` section".into(), errors);
-            }
+        CondC::Citation(CitationCheck::WrongRegion) | CondC::Mismatch(_)
+            if catalogue.regions.is_empty() =>
+        {
+            let needle = if matches!(c, CondC::Mismatch(_)) {
+                "mismatch"
+            } else {
+                "citation"
+            };
+            missing(needle, "regions in a `guidelines:` section".into(), errors);
         }
         _ => {}
     }
