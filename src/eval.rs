@@ -1,8 +1,9 @@
 //! Applies a compiled pack to a parsed case and produces findings.
 
-use crate::facts::extract::{extract, CaseFacts, Mention};
+use crate::facts::context::Status;
+use crate::facts::extract::{extract, CaseFacts, Mention, Side};
 use crate::letter::{Case, Decision, ParseProblem};
-use crate::rules::model::{FactName, Kind, Scope, Severity};
+use crate::rules::model::{Conclusion, FactName, Kind, MismatchKind, Scope, Severity};
 use crate::rules::{CondC, Mode, Pack, Rule};
 use crate::span::Span;
 use serde::Serialize;
@@ -65,6 +66,21 @@ pub fn problem_finding(p: &ParseProblem) -> Finding {
     }
 }
 
+/// Something that made a condition hold: a concept mention, or a place in the letter.
+#[derive(Debug, Clone)]
+pub struct Witness<'f> {
+    pub mention: Option<&'f Mention>,
+    pub scope: Scope,
+    pub span: Span,
+    pub label: String,
+}
+
+struct Ctx<'f> {
+    case: &'f Case,
+    pack: &'f Pack,
+    facts: &'f CaseFacts,
+}
+
 /// How one rule went on one item: it applied (its request classes match the item's
 /// class); whether its `when` held; whether it produced a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -95,12 +111,16 @@ pub struct ItemOutcome {
 }
 
 impl ItemOutcome {
-    /// The decisions implied by the rules with `expect` whose `when` held, in pack order.
+    /// The decisions implied by the guideline: those of the `decision` rules with `expect`
+    /// whose `when` held, in pack order. (Contradiction rules also carry `expect`, but they
+    /// read the reviewer's own conclusion, not the guideline.)
     pub fn implied<'p>(&'p self, pack: &'p Pack) -> impl Iterator<Item = Decision> + 'p {
         self.rules
             .iter()
             .filter(|o| o.held)
-            .filter_map(|o| pack.rules[o.rule].def.expect)
+            .map(|o| &pack.rules[o.rule].def)
+            .filter(|d| d.kind == Kind::Decision)
+            .filter_map(|d| d.expect)
     }
 }
 
@@ -132,6 +152,11 @@ fn evaluate_inner(
 ) -> Evaluation {
     let facts = extract(case, pack);
     let mut findings: Vec<Finding> = case.problems.iter().map(problem_finding).collect();
+    let ctx = Ctx {
+        case,
+        pack,
+        facts: &facts,
+    };
     for (i, item) in case.items.iter().enumerate() {
         let class = facts.items[i].class;
         let mut outcome = ItemOutcome {
@@ -145,10 +170,10 @@ fn evaluate_inner(
                     continue;
                 }
                 if outcomes.is_some() {
-                    collect_facts(&rule.when, pack, &facts, i, &mut outcome.facts_used);
+                    collect_facts(&rule.when, &ctx, i, &mut outcome.facts_used);
                 }
                 let mut witnesses = Vec::new();
-                let held = holds(&rule.when, &facts, i, &mut witnesses);
+                let held = holds(&rule.when, &ctx, i, &mut witnesses);
                 let mut fired = false;
                 if held {
                     let decision = item.decision.as_ref();
@@ -185,28 +210,28 @@ fn evaluate_inner(
     Evaluation { facts, findings }
 }
 
-/// Adds the label of every leaf of `c` that holds for item `i`.
-fn collect_facts(c: &CondC, pack: &Pack, facts: &CaseFacts, i: usize, out: &mut Vec<String>) {
+/// Adds the label of every leaf of `c` that holds for item `i` and reads the case itself
+/// (not the reviewer's rationale or guideline line).
+fn collect_facts(c: &CondC, ctx: &Ctx<'_>, i: usize, out: &mut Vec<String>) {
     match c {
         CondC::All(v) | CondC::Any(v) => {
             for x in v {
-                collect_facts(x, pack, facts, i, out);
+                collect_facts(x, ctx, i, out);
             }
         }
-        CondC::Not(x) => collect_facts(x, pack, facts, i, out),
+        CondC::Not(x) => collect_facts(x, ctx, i, out),
         CondC::Concept {
             mode,
             concept,
             scope,
             ..
         } => {
-            // The reviewer's own words are not facts of the case.
             if matches!(scope, Scope::Rationale | Scope::Guideline)
-                || !holds(c, facts, i, &mut Vec::new())
+                || !holds(c, ctx, i, &mut Vec::new())
             {
                 return;
             }
-            let mut label = pack.concepts[*concept].id.clone();
+            let mut label = ctx.pack.concepts[*concept].id.clone();
             match mode {
                 Mode::Documented => {}
                 Mode::Mentioned => label.push_str(" (mentioned)"),
@@ -221,13 +246,10 @@ fn collect_facts(c: &CondC, pack: &Pack, facts: &CaseFacts, i: usize, out: &mut 
             out.push(label);
         }
         CondC::Fact(t) => {
-            if !holds(c, facts, i, &mut Vec::new()) {
+            if !holds(c, ctx, i, &mut Vec::new()) {
                 return;
             }
-            let name = match t.name {
-                FactName::Age => "age",
-                FactName::WeeksSinceInjury => "weeks-since-injury",
-            };
+            let name = fact_name(t.name);
             let mut parts = Vec::new();
             if let Some(lo) = t.at_least {
                 parts.push(format!("{name}>={lo}"));
@@ -236,11 +258,21 @@ fn collect_facts(c: &CondC, pack: &Pack, facts: &CaseFacts, i: usize, out: &mut 
                 parts.push(format!("{name}<={hi}"));
             }
             if parts.is_empty() {
-                parts.push(name.to_string());
+                parts.push(name);
             }
             out.push(parts.join(","));
         }
+        // These read the reviewer's words or compare two numbers of the letter; they are
+        // not facts that make two cases alike.
+        _ => {}
     }
+}
+
+fn fact_name(name: FactName) -> String {
+    serde_json::to_value(name)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn expected_text(rule: &Rule) -> &'static str {
@@ -251,13 +283,41 @@ fn expected_text(rule: &Rule) -> &'static str {
     }
 }
 
+fn describe(pack: &Pack, m: &Mention, scope: Scope) -> String {
+    let place = match scope {
+        Scope::Rationale => "the rationale",
+        Scope::Request => "the request",
+        Scope::Guideline => "the guideline line",
+        _ => "the case record",
+    };
+    let how = match m.status {
+        Status::Present => "",
+        Status::Negated => " (negated)",
+        Status::Historical => " (historical)",
+        Status::Hypothetical => " (hypothetical)",
+        Status::Possible => " (possible)",
+        Status::Resolved => " (resolved)",
+        Status::Other => " (someone else)",
+    };
+    format!("{} in {place}{how}", pack.concepts[m.concept].id)
+}
+
+fn mention_witness<'f>(pack: &Pack, m: &'f Mention, scope: Scope) -> Witness<'f> {
+    Witness {
+        mention: Some(m),
+        scope,
+        span: m.span,
+        label: describe(pack, m, scope),
+    }
+}
+
 fn make_finding(
     rule: &Rule,
-    pack: &Pack,
+    _pack: &Pack,
     case: &Case,
     i: usize,
     expected: &str,
-    witnesses: &[(&Mention, Scope)],
+    witnesses: &[Witness<'_>],
 ) -> Finding {
     let item = &case.items[i];
     let decision = item.decision.as_ref();
@@ -270,51 +330,27 @@ fn make_finding(
             decision.map(|d| d.value.as_str()).unwrap_or("undecided"),
         )
         .replace("{expected}", expected);
-    let concept = |m: &Mention| pack.concepts[m.concept].id.clone();
-    let describe = |m: &Mention, scope: Scope| {
-        let place = match scope {
-            Scope::Rationale => "the rationale",
-            Scope::Request => "the request",
-            Scope::Guideline => "the guideline line",
-            _ => "the case record",
-        };
-        let how = match m.status {
-            crate::facts::context::Status::Present => "",
-            crate::facts::context::Status::Negated => " (negated)",
-            crate::facts::context::Status::Historical => " (historical)",
-            crate::facts::context::Status::Hypothetical => " (hypothetical)",
-            crate::facts::context::Status::Possible => " (possible)",
-            crate::facts::context::Status::Resolved => " (resolved)",
-            crate::facts::context::Status::Other => " (someone else)",
-        };
-        format!("{} in {place}{how}", concept(m))
+    let (span, label) = match (rule.def.expect, decision) {
+        (Some(_), Some(d)) if rule.def.kind == Kind::Decision => {
+            (d.span, format!("decided {}", d.value.as_str()))
+        }
+        _ => match witnesses
+            .iter()
+            .find(|w| w.mention.is_none() || matches!(w.scope, Scope::Rationale | Scope::Guideline))
+        {
+            Some(w) => (w.span, w.label.clone()),
+            None => (
+                item.rationale.as_ref().map(|r| r.span).unwrap_or(item.span),
+                "this rationale".into(),
+            ),
+        },
     };
-    let (span, label, rest): (Span, String, &[(&Mention, Scope)]) =
-        match (rule.def.expect, decision) {
-            (Some(_), Some(d)) if rule.def.kind == Kind::Decision => {
-                (d.span, format!("decided {}", d.value.as_str()), witnesses)
-            }
-            _ => match witnesses
-                .iter()
-                .position(|(_, s)| matches!(s, Scope::Rationale | Scope::Guideline))
-            {
-                Some(k) => {
-                    let (m, s) = witnesses[k];
-                    (m.span, describe(m, s), witnesses)
-                }
-                None => (
-                    item.rationale.as_ref().map(|r| r.span).unwrap_or(item.span),
-                    "this rationale".into(),
-                    witnesses,
-                ),
-            },
-        };
-    let related = rest
+    let related = witnesses
         .iter()
-        .filter(|(m, _)| m.span != span)
-        .map(|(m, s)| Label {
-            span: m.span,
-            text: describe(m, *s),
+        .filter(|w| w.span != span)
+        .map(|w| Label {
+            span: w.span,
+            text: w.label.clone(),
         })
         .collect();
     Finding {
@@ -330,17 +366,29 @@ fn make_finding(
     }
 }
 
-/// Whether the condition holds for item `i`; collects the mentions that made it hold.
-fn holds<'f>(
-    c: &CondC,
-    facts: &'f CaseFacts,
-    i: usize,
-    witnesses: &mut Vec<(&'f Mention, Scope)>,
-) -> bool {
+fn fact_value(facts: &CaseFacts, i: usize, name: FactName) -> Option<f64> {
+    let f = facts.items.get(i);
+    match name {
+        FactName::Age => facts.age,
+        FactName::WeeksSinceInjury => facts.weeks_since_injury,
+        FactName::VisitsRequested => f.and_then(|f| f.visits_requested),
+        FactName::VisitsCompleted => f.and_then(|f| f.visits_completed),
+        FactName::VisitsTotal => f.and_then(|f| {
+            f.visits_requested
+                .map(|r| r + f.visits_completed.unwrap_or(0.0))
+        }),
+        FactName::RationaleVisitsCompleted => f.and_then(|f| f.rationale_visits_completed),
+        FactName::QuantityRequested => f.and_then(|f| f.quantity_requested),
+    }
+}
+
+/// Whether the condition holds for item `i`; collects what made it hold.
+fn holds<'f>(c: &CondC, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Witness<'f>>) -> bool {
+    let facts = ctx.facts;
     match c {
         CondC::All(v) => {
             let mark = witnesses.len();
-            let ok = v.iter().all(|x| holds(x, facts, i, witnesses));
+            let ok = v.iter().all(|x| holds(x, ctx, i, witnesses));
             if !ok {
                 witnesses.truncate(mark);
             }
@@ -350,13 +398,13 @@ fn holds<'f>(
             let mut any = false;
             for x in v {
                 // Keep evaluating to collect every witness of the branches that hold.
-                any |= holds(x, facts, i, witnesses);
+                any |= holds(x, ctx, i, witnesses);
             }
             any
         }
         CondC::Not(x) => {
             let mut scratch = Vec::new();
-            !holds(x, facts, i, &mut scratch)
+            !holds(x, ctx, i, &mut scratch)
         }
         CondC::Concept {
             mode,
@@ -372,7 +420,7 @@ fn holds<'f>(
                 Mode::Documented | Mode::Mentioned => {
                     let first = of_concept.find(|m| statuses.contains(&m.status));
                     if let Some(m) = first {
-                        witnesses.push((m, *scope));
+                        witnesses.push(mention_witness(ctx.pack, m, *scope));
                         true
                     } else {
                         false
@@ -382,22 +430,336 @@ fn holds<'f>(
                     let all: Vec<&Mention> = of_concept.collect();
                     let ok = !all.is_empty() && all.iter().all(|m| statuses.contains(&m.status));
                     if ok {
-                        witnesses.push((all[0], *scope));
+                        witnesses.push(mention_witness(ctx.pack, all[0], *scope));
                     }
                     ok
                 }
             }
         }
-        CondC::Fact(t) => {
-            let v = match t.name {
-                FactName::Age => facts.age,
-                FactName::WeeksSinceInjury => facts.weeks_since_injury,
+        CondC::Fact(t) => match fact_value(facts, i, t.name) {
+            Some(v) => t.at_least.is_none_or(|lo| v >= lo) && t.at_most.is_none_or(|hi| v <= hi),
+            None => t.if_unknown,
+        },
+        CondC::FactDiffers(t) => {
+            let Some(v) = fact_value(facts, i, t.name) else {
+                return false;
             };
-            match v {
-                Some(v) => {
-                    t.at_least.is_none_or(|lo| v >= lo) && t.at_most.is_none_or(|hi| v <= hi)
-                }
+            match fact_value(facts, i, t.from) {
                 None => t.if_unknown,
+                Some(w) => {
+                    let singles: &[f64] = match t.from {
+                        FactName::VisitsCompleted => &facts.items[i].completed_counts,
+                        _ => &[],
+                    };
+                    (v - w).abs() > 0.01 && !singles.iter().any(|s| (v - s).abs() < 0.01)
+                }
+            }
+        }
+        CondC::Citation(k) => citation::check(*k, ctx.case, ctx.pack, facts, i, witnesses),
+        CondC::Conclusion(want) => match facts.items[i].conclusion {
+            Some((got, span)) if got == *want => {
+                let label = match got {
+                    Conclusion::Necessary => "concludes: medically necessary",
+                    Conclusion::NotNecessary => "concludes: not medically necessary",
+                };
+                witnesses.push(Witness {
+                    mention: None,
+                    scope: Scope::Rationale,
+                    span,
+                    label: label.into(),
+                });
+                true
+            }
+            _ => false,
+        },
+        CondC::Mismatch(k) => mismatch(*k, ctx, i, witnesses),
+    }
+}
+
+fn mismatch<'f>(
+    k: MismatchKind,
+    ctx: &Ctx<'f>,
+    i: usize,
+    witnesses: &mut Vec<Witness<'f>>,
+) -> bool {
+    let f = &ctx.facts.items[i];
+    let cat = &ctx.pack.catalogue;
+    if f.request_regions.is_empty() {
+        return false;
+    }
+    match k {
+        MismatchKind::Region => {
+            if f.rationale_regions.is_empty()
+                || f.rationale_regions
+                    .iter()
+                    .any(|(r, _)| f.request_regions.contains(r))
+            {
+                return false;
+            }
+            let related = |r: usize| {
+                f.request_regions
+                    .iter()
+                    .any(|q| cat.regions[*q].related.contains(&r))
+            };
+            match f.rationale_regions.iter().find(|(r, _)| !related(*r)) {
+                Some(&(r, mi)) => {
+                    let m = &f.rationale[mi];
+                    witnesses.push(Witness {
+                        mention: Some(m),
+                        scope: Scope::Rationale,
+                        span: m.span,
+                        label: format!(
+                            "the rationale discusses the {} region; the request is about the {}",
+                            cat.regions[r].id, cat.regions[f.request_regions[0]].id
+                        ),
+                    });
+                    true
+                }
+                None => false,
+            }
+        }
+        MismatchKind::Side => {
+            let want = match f.side {
+                Some(s @ (Side::Left | Side::Right)) => s,
+                _ => return false,
+            };
+            if f.rationale_sides.is_empty()
+                || f.rationale_sides
+                    .iter()
+                    .any(|(s, _)| *s == want || *s == Side::Both)
+            {
+                return false;
+            }
+            let (s, mi) = f.rationale_sides[0];
+            let m = &f.rationale[mi];
+            witnesses.push(Witness {
+                mention: Some(m),
+                scope: Scope::Rationale,
+                span: m.span,
+                label: format!(
+                    "the rationale discusses the {} side; the request is for the {}",
+                    side_word(s),
+                    side_word(want)
+                ),
+            });
+            true
+        }
+    }
+}
+
+fn side_word(s: Side) -> &'static str {
+    match s {
+        Side::Left => "left",
+        Side::Right => "right",
+        Side::Both => "both",
+    }
+}
+
+mod citation {
+    use super::Witness;
+    use crate::citation::{GuidelineRef, Source};
+    use crate::facts::extract::CaseFacts;
+    use crate::letter::Case;
+    use crate::rules::model::{CitationCheck, MtusCoverage, Scope};
+    use crate::rules::Pack;
+
+    fn place<'f>(span: crate::span::Span, label: String) -> Witness<'f> {
+        Witness {
+            mention: None,
+            scope: Scope::Guideline,
+            span,
+            label,
+        }
+    }
+
+    /// Index of the ODG chapter a title names (longest name wins), matched as words.
+    fn odg_chapter(pack: &Pack, title: &str) -> Option<usize> {
+        let t = title.to_lowercase();
+        let mut best: Option<(usize, usize)> = None;
+        for (k, ch) in pack.catalogue.odg.iter().enumerate() {
+            for n in &ch.names {
+                let found = t.match_indices(n.as_str()).any(|(at, _)| {
+                    let before = t[..at].chars().next_back();
+                    let after = t[at + n.len()..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                });
+                if found && best.is_none_or(|(_, len)| n.len() > len) {
+                    best = Some((k, n.len()));
+                }
+            }
+        }
+        best.map(|(k, _)| k)
+    }
+
+    fn acoem_chapter(pack: &Pack, r: &GuidelineRef) -> Option<usize> {
+        let cat = &pack.catalogue;
+        if let Some(n) = r.chapter {
+            return cat.acoem.iter().position(|c| c.chapter == n);
+        }
+        let t = r.title.as_deref()?.to_lowercase();
+        cat.acoem
+            .iter()
+            .position(|c| t.contains(&c.title.to_lowercase()))
+    }
+
+    pub(super) fn check<'f>(
+        k: CitationCheck,
+        case: &'f Case,
+        pack: &Pack,
+        facts: &'f CaseFacts,
+        i: usize,
+        w: &mut Vec<Witness<'f>>,
+    ) -> bool {
+        let item = &case.items[i];
+        let f = &facts.items[i];
+        let cat = &pack.catalogue;
+        let cit = item.reviewer_guideline.as_ref();
+        match k {
+            CitationCheck::Missing => {
+                let missing = cit.is_none_or(|c| c.refs.is_empty());
+                if missing {
+                    let span = cit
+                        .map(|c| c.span)
+                        .or(item.decision.as_ref().map(|d| d.span))
+                        .unwrap_or(item.span);
+                    w.push(place(span, "no guideline named here".into()));
+                }
+                missing
+            }
+            CitationCheck::NotBasedButCitesMtus => {
+                let Some(c) = cit else { return false };
+                // Only an explicit disclaimer counts, not a "Non-MTUS Citation" label
+                // next to an MTUS one.
+                static DISCLAIMER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+                let re = DISCLAIMER.get_or_init(|| {
+                    regex::Regex::new(r"(?i)\b(?:did\s+not|didn't|does\s+not|do\s+not)\s+base\s+\w+\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS\b").unwrap()
+                });
+                if !c.not_based_on_mtus || !re.is_match(&c.text) {
+                    return false;
+                }
+                match c.refs.iter().find(|r| r.source.is_mtus()) {
+                    Some(r) => {
+                        w.push(place(
+                            r.span,
+                            "an MTUS guideline, after saying the MTUS was not used".into(),
+                        ));
+                        true
+                    }
+                    None => false,
+                }
+            }
+            CitationCheck::NonMtusWithoutSilence => {
+                let Some(c) = cit else { return false };
+                let class = f.class.map(|k| &pack.classes[k]);
+                if class.and_then(|k| k.mtus) != Some(MtusCoverage::Addressed)
+                    || c.refs.is_empty()
+                    || c.refs.iter().any(|r| r.source.is_mtus())
+                {
+                    return false;
+                }
+                let said = pack.concept("mtus-silent").is_some_and(|s| {
+                    f.rationale
+                        .iter()
+                        .chain(f.guideline.iter())
+                        .any(|m| m.concept == s)
+                });
+                let aspect = class.is_some_and(|k| {
+                    f.request
+                        .iter()
+                        .chain(f.rationale.iter())
+                        .any(|m| k.mtus_silent_when.contains(&m.concept))
+                });
+                let silent = said || aspect;
+                if silent {
+                    return false;
+                }
+                let r = &c.refs[0];
+                w.push(place(r.span, format!("{} only", r.source.as_str())));
+                true
+            }
+            CitationCheck::PagesOutside => {
+                let Some(c) = cit else { return false };
+                for r in &c.refs {
+                    let (range, what) = match r.source {
+                        Source::MtusAcoem => match acoem_chapter(pack, r) {
+                            Some(ch) => (
+                                cat.acoem[ch].pages,
+                                format!("Chapter {}", cat.acoem[ch].chapter),
+                            ),
+                            None => continue,
+                        },
+                        Source::MtusCpmtg => {
+                            let t = r.title.as_deref().unwrap_or("").to_lowercase();
+                            match cat
+                                .cpmtg
+                                .iter()
+                                .find(|tp| tp.names.iter().any(|n| t.contains(n.as_str())))
+                            {
+                                Some(tp) => (tp.pages, tp.name.clone()),
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    let Some(range) = range else { continue };
+                    if let Some(p) = r
+                        .pages
+                        .iter()
+                        .find(|p| p.start < range.start || p.end > range.end)
+                    {
+                        w.push(place(
+                            r.span,
+                            format!(
+                                "pages {}-{} are outside {what} (pp. {}-{})",
+                                p.start, p.end, range.start, range.end
+                            ),
+                        ));
+                        return true;
+                    }
+                }
+                false
+            }
+            CitationCheck::WrongRegion => {
+                let Some(c) = cit else { return false };
+                if f.request_regions.is_empty() {
+                    return false;
+                }
+                for r in &c.refs {
+                    let (regions, what) = match r.source {
+                        Source::MtusAcoem => match acoem_chapter(pack, r) {
+                            Some(ch) => (
+                                &cat.acoem[ch].regions,
+                                format!(
+                                    "ACOEM Chapter {} {}",
+                                    cat.acoem[ch].chapter, cat.acoem[ch].title
+                                ),
+                            ),
+                            None => continue,
+                        },
+                        Source::Odg => {
+                            match r.title.as_deref().and_then(|t| odg_chapter(pack, t)) {
+                                Some(ch) => {
+                                    (&cat.odg[ch].regions, format!("ODG {}", cat.odg[ch].title))
+                                }
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    if regions.is_empty() || f.request_regions.iter().any(|q| regions.contains(q)) {
+                        continue;
+                    }
+                    w.push(place(
+                        r.span,
+                        format!(
+                            "{what} covers another body region than the {} request",
+                            cat.regions[f.request_regions[0]].id
+                        ),
+                    ));
+                    return true;
+                }
+                false
             }
         }
     }

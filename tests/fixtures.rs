@@ -107,3 +107,69 @@ fn layout_a_fixtures_cover_both_directions_and_clean_letters() {
         assert!(rules.contains(r), "no fixture exercises {r}");
     }
 }
+
+/// Every request class of the default pack has, in `fixtures/classes/<class>/`, a letter
+/// with a decision finding on that class and a clean letter.
+#[test]
+fn every_class_has_a_flagged_and_a_clean_fixture() {
+    let pack = Pack::default_rules().expect("default pack loads");
+    assert_eq!(
+        pack.classes.len(),
+        14,
+        "the default pack has 14 request classes"
+    );
+    let mut missing = Vec::new();
+    for class in &pack.classes {
+        let dir = common::root().join("fixtures/classes").join(&class.id);
+        let (mut flagged, mut clean) = (false, false);
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.filter_map(|e| e.ok()) {
+                let p = e.path();
+                if !p.to_string_lossy().ends_with(".txt") {
+                    continue;
+                }
+                let result = check_path(&p, &pack);
+                let decision = result
+                    .findings
+                    .iter()
+                    .any(|f| f.kind.as_str() == "decision");
+                if decision {
+                    flagged = true;
+                } else if result.findings.is_empty() {
+                    clean = true;
+                }
+            }
+        }
+        if !flagged || !clean {
+            missing.push(format!("{}: flagged {flagged}, clean {clean}", class.id));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// The kind fixtures show every citation, contradiction and grounding rule at work.
+#[test]
+fn kind_fixtures_cover_citation_contradiction_and_grounding_rules() {
+    let pack = Pack::default_rules().expect("default pack loads");
+    let mut seen = BTreeSet::new();
+    for e in std::fs::read_dir(common::root().join("fixtures/kinds")).unwrap() {
+        let p = e.unwrap().path();
+        if p.to_string_lossy().ends_with(".txt") {
+            seen.extend(check_path(&p, &pack).findings.into_iter().map(|f| f.rule));
+        }
+    }
+    for rule in &pack.rules {
+        let k = rule.def.kind.as_str();
+        if matches!(k, "citation" | "contradiction")
+            || (k == "grounding"
+                && !rule.def.id.starts_with("grounding-prior")
+                && rule.def.id != "grounding-red-flags-denied")
+        {
+            assert!(
+                seen.contains(&rule.def.id),
+                "no kind fixture exercises {}",
+                rule.def.id
+            );
+        }
+    }
+}

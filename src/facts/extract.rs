@@ -4,10 +4,20 @@
 use super::context::{Assessment, Status};
 use super::matcher::Hit;
 use crate::letter::{Case, Field};
-use crate::rules::model::Scope;
+use crate::rules::model::{Conclusion, Scope};
 use crate::rules::Pack;
 use crate::span::Span;
+use regex::Regex;
 use serde::Serialize;
+use std::sync::OnceLock;
+
+/// A side of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Side {
+    Left,
+    Right,
+    Both,
+}
 
 /// One mention of a concept.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +41,26 @@ pub struct ItemFacts {
     pub request: Vec<Mention>,
     pub rationale: Vec<Mention>,
     pub guideline: Vec<Mention>,
+    /// Catalogue region the request concerns (the class's, else read from the request).
+    pub region: Option<usize>,
+    /// Every catalogue region the request concerns.
+    pub request_regions: Vec<usize>,
+    /// Side named in the request.
+    pub side: Option<Side>,
+    pub visits_requested: Option<f64>,
+    /// Sum of the completed visits of the request's modality in the record.
+    pub visits_completed: Option<f64>,
+    /// Each completed-visit count of the request's modality in the record.
+    pub completed_counts: Vec<f64>,
+    pub rationale_visits_completed: Option<f64>,
+    pub quantity_requested: Option<f64>,
+    /// The rationale's closing conclusion and where it is.
+    pub conclusion: Option<(Conclusion, Span)>,
+    /// Catalogue regions the rationale speaks of (not in guideline restatements), with
+    /// the index of the mention in `rationale`.
+    pub rationale_regions: Vec<(usize, usize)>,
+    /// Sides the rationale attaches to the request's region, with the mention index.
+    pub rationale_sides: Vec<(Side, usize)>,
 }
 
 /// Everything the rules read from one case.
@@ -109,6 +139,7 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
             let field = Field::plain(&g.text, g.span);
             f.guideline = mentions(&field, pack, false, &mut hits);
         }
+        item_numbers(case, item, pack, &facts, &mut f, &mut hits);
         facts.items.push(f);
     }
     facts.age = case.patient.age.as_ref().map(|a| a.value as f64);
@@ -177,5 +208,382 @@ fn mark_guideline_restatements(
                 m.status = Status::Hypothetical;
             }
         }
+    }
+}
+
+/// Reads a count written in digits or words ("12", "twelve", "twenty-four").
+pub fn number(word: &str) -> Option<f64> {
+    let w = word.trim().to_ascii_lowercase().replace('-', " ");
+    if let Ok(n) = w.parse::<f64>() {
+        return Some(n);
+    }
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 5] = ["", "", "twenty", "thirty", "forty"];
+    let mut parts = w.split_whitespace();
+    let first = parts.next()?;
+    if let Some(u) = UNITS.iter().position(|x| *x == first) {
+        return parts.next().is_none().then_some(u as f64);
+    }
+    let t = TENS.iter().position(|x| !x.is_empty() && *x == first)?;
+    let rest = match parts.next() {
+        Some(r) => UNITS
+            .iter()
+            .position(|x| *x == r)
+            .filter(|u| (1..10).contains(u))?,
+        None => 0,
+    };
+    Some((t * 10 + rest) as f64)
+}
+
+const NUM: &str = r"(\d{1,3}|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty)";
+
+struct NumPatterns {
+    freq: Regex,
+    twice: Regex,
+    count: Regex,
+    count_after: Regex,
+    x_only: Regex,
+    quantity: Regex,
+    drug_units: Regex,
+    completed_count: Regex,
+    completed_x: Regex,
+    completion: Regex,
+    request_words: Regex,
+    side: Regex,
+    side_before: Regex,
+    side_after: Regex,
+}
+
+fn num_patterns() -> &'static NumPatterns {
+    static P: OnceLock<NumPatterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let r = |s: String| Regex::new(&s).unwrap();
+        NumPatterns {
+            // "2x6", "2 x 6", "3x/week x 4 weeks", "2 times a week for 6 weeks"
+            freq: r(format!(
+                r"(?i)\b{NUM}\s*(?:x|×|times)\s*(?:(?:a|per|/|each)\s*(?:week|wk)s?\b\s*)?(?:x|×|for|times|over)?\s*{NUM}\b(?:\s*(?:weeks?|wks?))?"
+            )),
+            twice: r(format!(
+                r"(?i)\b(once|twice|thrice)\s+(?:a|per|each)\s+week\s+(?:for|x|over)\s+{NUM}\s+(?:weeks?|wks?)"
+            )),
+            // "12 sessions", "(8) visits", "6 additional acupuncture treatments"
+            count: r(format!(
+                r"(?i)\(?\b{NUM}\)?\s+(?:[A-Za-z/-]+\s+){{0,3}}?(?:sessions?|visits?|treatments?)\b"
+            )),
+            // "sessions x 12", "visits: 8", "visits (12)"
+            count_after: r(format!(
+                r"(?i)\b(?:sessions?|visits?|treatments?)\s*(?:x|×|:|#|qty\.?|quantity)?\s*\(?{NUM}\)?(?:\b|$)"
+            )),
+            x_only: r(r"(?i)(?:^|[^\w/])(?:x|×)\s*(\d{1,2})\b".to_string()),
+            quantity: r(r"(?i)(?:#|\bqty\.?|\bquantity\s*:?|\bQTY)\s*:?\s*(\d{1,4})\b".to_string()),
+            drug_units: r(r"(?i)\d\s*(?:mg|mcg|ml|gm|g|%)\b|\b(?:tabs?|tablets?|caps?|capsules?|patch(?:es)?|cream|gel|ointment)\b".to_string()),
+            completed_count: r(format!(
+                r"(?i)\(?\b{NUM}\)?\s+(?:[A-Za-z/-]+\s+){{0,3}}?(?:sessions?|visits?|treatments?)\b"
+            )),
+            completed_x: r(format!(
+                r"(?i)\b(?:PT|physical\s+therapy|chiropractic|chiro|acupuncture|sessions?|visits?|treatments?)\s*(?:x|×)\s*{NUM}\b"
+            )),
+            completion: r(r"(?i)\b(?:complet\w*|had|has\s+had|attended|received|underw\w+|undergone|participated|prior|previous(?:ly)?|to\s+date|already|included|includes|including|after|following|status\s+post|s/p|total(?:ing)?|consisted|tried|failed)\b".to_string()),
+            request_words: r(r"(?i)\b(?:request\w*|recommend\w*|authoriz\w*|certif\w*|modif\w*|plan(?:ned|s)?|propos\w*|will|would|additional|more|further|allow\w*|guidelines?|up\s+to)\b".to_string()),
+            side: r(r"(?i)\b(left|right|bilateral|bilaterally|both|lt|rt)\b".to_string()),
+            side_before: r(r"(?i)\b(left|right|bilateral|both|lt|rt)\.?\s+(?:[a-z]+\s+)?$".to_string()),
+            side_after: r(r"(?i)^\s*,?\s*\(?\s*(left|right|bilateral)\b".to_string()),
+        }
+    })
+}
+
+fn side_of(word: &str) -> Side {
+    match word.to_ascii_lowercase().as_str() {
+        "left" | "lt" => Side::Left,
+        "right" | "rt" => Side::Right,
+        _ => Side::Both,
+    }
+}
+
+/// Visits a request asks for.
+pub fn requested_visits(text: &str) -> Option<f64> {
+    let p = num_patterns();
+    if let Some(c) = p.freq.captures(text) {
+        if let (Some(a), Some(b)) = (number(&c[1]), number(&c[2])) {
+            if a <= 7.0 && b <= 52.0 {
+                return Some(a * b);
+            }
+        }
+    }
+    if let Some(c) = p.twice.captures(text) {
+        let per = match c[1].to_ascii_lowercase().as_str() {
+            "once" => 1.0,
+            "twice" => 2.0,
+            _ => 3.0,
+        };
+        return number(&c[2]).map(|w| per * w);
+    }
+    if let Some(c) = p.count.captures(text) {
+        return number(&c[1]);
+    }
+    if let Some(c) = p.count_after.captures(text) {
+        return number(&c[1]);
+    }
+    if let Some(c) = p.x_only.captures(text) {
+        return number(&c[1]);
+    }
+    if !p.drug_units.is_match(text) {
+        if let Some(c) = p.quantity.captures(text) {
+            return number(&c[1]);
+        }
+    }
+    None
+}
+
+/// A dispensing quantity ("#90", "Qty: 60").
+pub fn requested_quantity(text: &str) -> Option<f64> {
+    num_patterns()
+        .quantity
+        .captures(text)
+        .and_then(|c| number(&c[1]))
+}
+
+/// Completed-visit counts in `text`, each attributed to the nearest service mention of
+/// the sentence; returns the counts whose service is one of `modality`.
+fn completed_counts(
+    text: &str,
+    mentions: &[Mention],
+    services: &[usize],
+    modality: &[usize],
+) -> Vec<f64> {
+    let p = num_patterns();
+    let mut out = Vec::new();
+    for sent in super::sentence::split_sentences(text) {
+        let s = &text[sent.clone()];
+        let mut spans: Vec<(usize, usize, f64)> = Vec::new();
+        for re in [&p.completed_count, &p.completed_x] {
+            for c in re.captures_iter(s) {
+                let m = c.get(0).unwrap();
+                if spans.iter().any(|(a, b, _)| m.start() < *b && *a < m.end()) {
+                    continue;
+                }
+                if let Some(n) = number(&c[1]) {
+                    spans.push((m.start(), m.end(), n));
+                }
+            }
+        }
+        for (a, b, n) in spans {
+            let before = &s[..a];
+            if !p.completion.is_match(s) || p.request_words.is_match(before) {
+                continue;
+            }
+            let (ga, gb) = (sent.start + a, sent.start + b);
+            let nearest = mentions
+                .iter()
+                .filter(|m| services.contains(&m.concept))
+                .filter(|m| m.local.0 >= sent.start && m.local.1 <= sent.end)
+                .filter(|m| {
+                    !matches!(
+                        m.status,
+                        Status::Negated | Status::Hypothetical | Status::Other
+                    )
+                })
+                .map(|m| {
+                    let d = if m.local.1 <= ga {
+                        ga - m.local.1
+                    } else {
+                        m.local.0.saturating_sub(gb)
+                    };
+                    (d, m)
+                })
+                .filter(|(d, _)| *d <= 60)
+                .min_by_key(|(d, _)| *d);
+            if let Some((_, m)) = nearest {
+                if modality.contains(&m.concept) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Region, side, visit counts and conclusion of one item.
+fn item_numbers(
+    case: &Case,
+    item: &crate::letter::Item,
+    pack: &Pack,
+    facts: &CaseFacts,
+    f: &mut ItemFacts,
+    hits: &mut Vec<Hit>,
+) {
+    let p = num_patterns();
+    let cat = &pack.catalogue;
+    let class = f.class.map(|k| &pack.classes[k]);
+    f.request_regions = match class.and_then(|k| k.body_region) {
+        Some(r) => vec![r],
+        None => (0..cat.regions.len())
+            .filter(|&r| {
+                f.request
+                    .iter()
+                    .any(|m| m.concept == cat.regions[r].concept)
+            })
+            .collect(),
+    };
+    f.region = f.request_regions.first().copied();
+    let sides: Vec<Side> = p
+        .side
+        .captures_iter(&item.request.text)
+        .map(|c| side_of(&c[1]))
+        .collect();
+    f.side = match (sides.contains(&Side::Left), sides.contains(&Side::Right)) {
+        (true, true) => Some(Side::Both),
+        (true, false) if !sides.contains(&Side::Both) => Some(Side::Left),
+        (false, true) if !sides.contains(&Side::Both) => Some(Side::Right),
+        _ if sides.contains(&Side::Both) => Some(Side::Both),
+        _ => None,
+    };
+    f.visits_requested = requested_visits(&item.request.text);
+    f.quantity_requested = requested_quantity(&item.request.text);
+    if let Some(k) = class {
+        let services: Vec<usize> = {
+            let mut v: Vec<usize> = pack
+                .classes
+                .iter()
+                .flat_map(|c| c.modality.iter().copied())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let mut counts = Vec::new();
+        if let Some(sm) = &case.summary {
+            counts.extend(completed_counts(
+                &sm.text,
+                &facts.summary,
+                &services,
+                &k.modality,
+            ));
+        }
+        if let Some(d) = &case.documents_reviewed {
+            counts.extend(completed_counts(
+                &d.text,
+                &facts.documents,
+                &services,
+                &k.modality,
+            ));
+        }
+        if !counts.is_empty() {
+            f.visits_completed = Some(counts.iter().sum());
+        }
+        f.completed_counts = counts;
+        if let Some(r) = &item.rationale {
+            let rc = completed_counts(&r.text, &f.rationale, &services, &k.modality);
+            f.rationale_visits_completed = rc.iter().copied().reduce(f64::max);
+        }
+    }
+    if let Some(r) = &item.rationale {
+        f.conclusion = conclusion(&r.text, pack, hits).map(|(c, s, e)| (c, r.source_span(s, e)));
+        // Regions the rationale speaks of, outside guideline restatements.
+        for (mi, m) in f.rationale.iter().enumerate() {
+            if m.status == Status::Hypothetical {
+                continue;
+            }
+            if let Some(ri) = cat.regions.iter().position(|x| x.concept == m.concept) {
+                f.rationale_regions.push((ri, mi));
+                if Some(ri) == f.region && cat.regions[ri].sided {
+                    let before = &r.text[m.local.0.saturating_sub(24)..m.local.0];
+                    let after = &r.text[m.local.1..];
+                    let side = p
+                        .side_before
+                        .captures(before)
+                        .or_else(|| p.side_after.captures(after))
+                        .map(|c| side_of(&c[1]));
+                    if let Some(sd) = side {
+                        f.rationale_sides.push((sd, mi));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The last necessity conclusion of a rationale: a negative phrase hides a positive
+/// one it overlaps ("is not medically necessary and appropriate").
+fn conclusion(text: &str, pack: &Pack, hits: &mut Vec<Hit>) -> Option<(Conclusion, usize, usize)> {
+    let (Some(yes), Some(no)) = (
+        pack.concept("conclusion-necessary"),
+        pack.concept("conclusion-not-necessary"),
+    ) else {
+        return None;
+    };
+    hits.clear();
+    pack.matcher.find(text, hits);
+    let negs: Vec<Hit> = hits.iter().filter(|h| h.concept == no).copied().collect();
+    hits.iter()
+        .filter(|h| {
+            h.concept == no
+                || (h.concept == yes && !negs.iter().any(|n| n.start < h.end && h.start < n.end))
+        })
+        .max_by_key(|h| (h.start, h.end))
+        .map(|h| {
+            let c = if h.concept == no {
+                Conclusion::NotNecessary
+            } else {
+                Conclusion::Necessary
+            };
+            (c, h.start, h.end)
+        })
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn visit_counts_as_written() {
+        assert_eq!(
+            requested_visits("Physical therapy 2x6 for the lumbar spine"),
+            Some(12.0)
+        );
+        assert_eq!(requested_visits("Chiropractic treatment x8"), Some(8.0));
+        assert_eq!(
+            requested_visits("12 sessions of physical therapy"),
+            Some(12.0)
+        );
+        assert_eq!(requested_visits("Acupuncture (8) visits"), Some(8.0));
+        assert_eq!(
+            requested_visits("PT 3 times a week for 4 weeks"),
+            Some(12.0)
+        );
+        assert_eq!(
+            requested_visits("Physical therapy twice a week for six weeks"),
+            Some(12.0)
+        );
+        assert_eq!(
+            requested_visits("Additional acupuncture sessions x 6"),
+            Some(6.0)
+        );
+        assert_eq!(requested_visits("Norco 10/325mg #90"), None);
+        assert_eq!(requested_quantity("Norco 10/325mg #90"), Some(90.0));
+        assert_eq!(requested_visits("MRI of the right knee"), None);
+        assert_eq!(number("twenty-four"), Some(24.0));
+        assert_eq!(number("eighteen"), Some(18.0));
     }
 }

@@ -3,7 +3,10 @@
 
 use super::error::{RuleError, SourceFile};
 use super::model::*;
-use super::{Concept, CondC, Pack, RequestClass, Rule};
+use super::{
+    AcoemChapter, Catalogue, Concept, CondC, OdgChapter, Pack, Region, RequestClass, Rule, Topic,
+};
+use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::matcher::ConceptMatcher;
 use crate::span::Span;
@@ -89,6 +92,7 @@ struct Collected {
     rule_order: Vec<String>,
     /// Context sections with the index of their file.
     contexts: Vec<(ContextSection, usize)>,
+    guidelines: Vec<(GuidelineCatalogueDef, Origin)>,
 }
 
 /// Finds the YAML text of `id: <id>` in a file, then optionally `needle` after it.
@@ -226,6 +230,7 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
         rules: BTreeMap::new(),
         rule_order: Vec::new(),
         contexts: Vec::new(),
+        guidelines: Vec::new(),
     };
     for pack in packs {
         let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
@@ -311,6 +316,9 @@ pub fn load(packs: &[PackSource]) -> Result<Pack, Vec<RuleError>> {
             }
             if let Some(ctx) = parsed.context {
                 c.contexts.push((ctx, fi));
+            }
+            if let Some(g) = parsed.guidelines {
+                c.guidelines.push((g, Origin { file: fi }));
             }
         }
     }
@@ -551,6 +559,14 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         }
     };
 
+    let catalogue = compile_catalogue(&c, &concept_index, errors);
+    let region_index: HashMap<&str, usize> = catalogue
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+
     // Request classes.
     let mut classes = Vec::new();
     for id in &c.class_order {
@@ -570,6 +586,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         let modality = refs(&d.modality);
         let region = refs(&d.region);
         let exclude = refs(&d.exclude);
+        let mtus_silent_when = refs(&d.mtus_silent_when);
         if d.modality.is_empty() {
             errors.push(
                 RuleError::new(
@@ -581,6 +598,13 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
                 .help("list at least one concept under `modality:`"),
             );
         }
+        let body_region = d.body_region.as_ref().and_then(|r| {
+            let found = region_index.get(r.as_str()).copied();
+            if found.is_none() {
+                errors.push(unknown_region(file, &d.id, r, &catalogue));
+            }
+            found
+        });
         classes.push(RequestClass {
             id: d.id.clone(),
             description: d.description.clone(),
@@ -588,6 +612,9 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             region,
             exclude,
             priority: d.priority,
+            body_region,
+            mtus: d.mtus,
+            mtus_silent_when,
         });
     }
     let class_index: HashMap<&str, usize> = classes
@@ -648,6 +675,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             }
         }
         let when = compile_condition(&d.when, file, &d.id, &concept_index, errors);
+        check_role_concepts(&when, file, &d.id, &concept_index, &catalogue, errors);
         if let Some(reason) = never_holds(&when) {
             errors.push(
                 RuleError::new(
@@ -693,6 +721,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         classes,
         rules,
         context,
+        catalogue,
         files: c.files,
         phrase_list,
     }
@@ -759,6 +788,237 @@ fn context_error(file: &SourceFile, e: &str) -> RuleError {
         .help(
             "fix the trigger; phrases need no regex, a `regex:` must be a valid regular expression",
         )
+}
+
+/// Concepts the engine reads by id for some condition kinds.
+const CONCLUSION_CONCEPTS: [&str; 2] = ["conclusion-necessary", "conclusion-not-necessary"];
+const MTUS_SILENT_CONCEPT: &str = "mtus-silent";
+
+/// A condition kind that reads a role concept, or the catalogue, needs them defined.
+fn check_role_concepts(
+    c: &CondC,
+    file: &SourceFile,
+    rule: &str,
+    concepts: &HashMap<String, usize>,
+    catalogue: &Catalogue,
+    errors: &mut Vec<RuleError>,
+) {
+    let missing = |needle: &str, what: String, errors: &mut Vec<RuleError>| {
+        errors.push(
+            RuleError::new(
+                file,
+                "rules/missing-definition",
+                format!("rule `{rule}` needs {what}"),
+            )
+            .at(locate(&file.text, rule, Some(needle)), "used here")
+            .help("define it in the pack (see the default pack's rules/ for an example)"),
+        )
+    };
+    match c {
+        CondC::All(v) | CondC::Any(v) => v
+            .iter()
+            .for_each(|x| check_role_concepts(x, file, rule, concepts, catalogue, errors)),
+        CondC::Not(x) => check_role_concepts(x, file, rule, concepts, catalogue, errors),
+        CondC::Conclusion(_) => {
+            for id in CONCLUSION_CONCEPTS {
+                if !concepts.contains_key(id) {
+                    missing("conclusion", format!("a concept with id `{id}`"), errors);
+                }
+            }
+        }
+        CondC::Citation(CitationCheck::NonMtusWithoutSilence)
+            if !concepts.contains_key(MTUS_SILENT_CONCEPT) =>
+        {
+            missing(
+                "citation",
+                format!("a concept with id `{MTUS_SILENT_CONCEPT}`"),
+                errors,
+            );
+        }
+        CondC::Citation(CitationCheck::WrongRegion) | CondC::Mismatch(_)
+            if catalogue.regions.is_empty() =>
+        {
+            let needle = if matches!(c, CondC::Mismatch(_)) {
+                "mismatch"
+            } else {
+                "citation"
+            };
+            missing(needle, "regions in a `guidelines:` section".into(), errors);
+        }
+        _ => {}
+    }
+}
+
+fn unknown_region(file: &SourceFile, owner: &str, name: &str, cat: &Catalogue) -> RuleError {
+    let help = match closest(name, cat.regions.iter().map(|r| r.id.as_str())) {
+        Some(b) => format!("did you mean `{b}`?"),
+        None => "use the id of a region listed under `guidelines: regions:`".into(),
+    };
+    RuleError::new(
+        file,
+        "rules/unknown-region",
+        format!("unknown region `{name}` in `{owner}`"),
+    )
+    .at(
+        locate(&file.text, owner, Some(name)),
+        "no region has this id",
+    )
+    .help(help)
+}
+
+/// Locates `key: value` text for catalogue entries that have no `id:` line.
+fn locate_text(text: &str, needle: &str) -> Option<Span> {
+    text.find(needle).map(|at| Span::new(at, at + needle.len()))
+}
+
+fn parse_range(
+    file: &SourceFile,
+    owner: &str,
+    pages: &str,
+    errors: &mut Vec<RuleError>,
+) -> Option<PageRange> {
+    let parsed = crate::citation::parse_pages(&format!("pages {pages}"));
+    match parsed.as_slice() {
+        [r] if r.start > 0 => Some(*r),
+        _ => {
+            errors.push(
+                RuleError::new(
+                    file,
+                    "rules/invalid-pages",
+                    format!("pages \"{pages}\" of `{owner}` are not one page range"),
+                )
+                .at(locate_text(&file.text, pages), "not a range like 286-326")
+                .help("write the first and last page, e.g. `pages: 286-326`, or leave `pages` out when unconfirmed"),
+            );
+            None
+        }
+    }
+}
+
+fn compile_catalogue(
+    c: &Collected,
+    concepts: &HashMap<String, usize>,
+    errors: &mut Vec<RuleError>,
+) -> Catalogue {
+    // Later definitions replace earlier ones with the same key.
+    let mut regions: Vec<(RegionDef, usize)> = Vec::new();
+    let mut acoem: Vec<(AcoemChapterDef, usize)> = Vec::new();
+    let mut cpmtg: Vec<(TopicDef, usize)> = Vec::new();
+    let mut odg: Vec<(OdgChapterDef, usize)> = Vec::new();
+    for (g, o) in &c.guidelines {
+        for r in &g.regions {
+            regions.retain(|(x, _)| x.id != r.id);
+            regions.push((r.clone(), o.file));
+        }
+        for a in &g.acoem {
+            acoem.retain(|(x, _)| x.chapter != a.chapter);
+            acoem.push((a.clone(), o.file));
+        }
+        for t in &g.cpmtg {
+            cpmtg.retain(|(x, _)| x.name != t.name);
+            cpmtg.push((t.clone(), o.file));
+        }
+        for t in &g.odg {
+            odg.retain(|(x, _)| x.title != t.title);
+            odg.push((t.clone(), o.file));
+        }
+    }
+    let ids: HashMap<String, usize> = regions
+        .iter()
+        .enumerate()
+        .map(|(i, (r, _))| (r.id.clone(), i))
+        .collect();
+    let mut cat = Catalogue::default();
+    for (r, fi) in &regions {
+        let file = &c.files[*fi];
+        let concept = match concepts.get(&r.concept) {
+            Some(&k) => k,
+            None => {
+                errors.push(unknown_ref(
+                    file,
+                    &r.id,
+                    &r.concept,
+                    "concept",
+                    concepts.keys(),
+                ));
+                usize::MAX
+            }
+        };
+        cat.regions.push(Region {
+            id: r.id.clone(),
+            concept,
+            related: Vec::new(),
+            sided: r.sided,
+        });
+    }
+    let region_refs = |file: &SourceFile,
+                       owner: &str,
+                       list: &[String],
+                       cat: &Catalogue,
+                       errors: &mut Vec<RuleError>|
+     -> Vec<usize> {
+        list.iter()
+            .filter_map(|x| {
+                let k = ids.get(x).copied();
+                if k.is_none() {
+                    errors.push(unknown_region(file, owner, x, cat));
+                }
+                k
+            })
+            .collect()
+    };
+    for (k, (r, fi)) in regions.iter().enumerate() {
+        let mut rel = region_refs(&c.files[*fi], &r.id, &r.related, &cat, errors);
+        rel.insert(0, k);
+        cat.regions[k].related = rel;
+    }
+    for (a, fi) in &acoem {
+        let file = &c.files[*fi];
+        let owner = format!("chapter {}", a.chapter);
+        let regions = region_refs(file, &a.title, &a.regions, &cat, errors);
+        let pages = a
+            .pages
+            .as_ref()
+            .and_then(|p| parse_range(file, &owner, p, errors));
+        cat.acoem.push(AcoemChapter {
+            chapter: a.chapter,
+            title: a.title.clone(),
+            regions,
+            pages,
+        });
+    }
+    for (t, fi) in &cpmtg {
+        let file = &c.files[*fi];
+        let pages = t
+            .pages
+            .as_ref()
+            .and_then(|p| parse_range(file, &t.name, p, errors));
+        let mut names: Vec<String> = std::iter::once(&t.name)
+            .chain(t.aliases.iter())
+            .map(|n| n.to_lowercase())
+            .collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        cat.cpmtg.push(Topic {
+            name: t.name.clone(),
+            names,
+            pages,
+        });
+    }
+    for (t, fi) in &odg {
+        let file = &c.files[*fi];
+        let regions = region_refs(file, &t.title, &t.regions, &cat, errors);
+        let mut names: Vec<String> = std::iter::once(&t.title)
+            .chain(t.aliases.iter())
+            .map(|n| n.to_lowercase())
+            .collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        cat.odg.push(OdgChapter {
+            title: t.title.clone(),
+            names,
+            regions,
+        });
+    }
+    cat
 }
 
 fn regex_error(file: &SourceFile, id: &str, pat: &str, msg: &str) -> RuleError {
@@ -875,6 +1135,10 @@ fn compile_condition(
             }
         }
         Condition::Fact(f) => CondC::Fact(f.clone()),
+        Condition::FactDiffers(f) => CondC::FactDiffers(f.clone()),
+        Condition::Citation(k) => CondC::Citation(*k),
+        Condition::Conclusion(k) => CondC::Conclusion(*k),
+        Condition::Mismatch(k) => CondC::Mismatch(*k),
     }
 }
 
@@ -890,7 +1154,11 @@ fn never_holds(c: &CondC) -> Option<String> {
         },
         CondC::Any(v) => v.iter().find_map(never_holds),
         CondC::Not(x) => never_holds(x),
-        CondC::Concept { .. } => None,
+        CondC::Concept { .. }
+        | CondC::FactDiffers(_)
+        | CondC::Citation(_)
+        | CondC::Conclusion(_)
+        | CondC::Mismatch(_) => None,
         CondC::All(v) => {
             for a in v {
                 for b in v {

@@ -6,9 +6,12 @@ pub mod load;
 pub mod model;
 pub mod testing;
 
+use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, Status};
 use crate::facts::matcher::ConceptMatcher;
-use model::{FactTest, RuleDef, Scope};
+use model::{
+    CitationCheck, Conclusion, FactDiffers, FactTest, MismatchKind, MtusCoverage, RuleDef, Scope,
+};
 use std::collections::HashMap;
 
 pub use error::{RuleError, SourceFile};
@@ -31,6 +34,56 @@ pub struct RequestClass {
     pub region: Vec<usize>,
     pub exclude: Vec<usize>,
     pub priority: i32,
+    /// Catalogue region index.
+    pub body_region: Option<usize>,
+    pub mtus: Option<MtusCoverage>,
+    pub mtus_silent_when: Vec<usize>,
+}
+
+/// A compiled catalogue region.
+#[derive(Debug)]
+pub struct Region {
+    pub id: String,
+    pub concept: usize,
+    /// Region indices (itself included) a rationale may discuss without changing subject.
+    pub related: Vec<usize>,
+    pub sided: bool,
+}
+
+/// A compiled ACOEM chapter.
+#[derive(Debug)]
+pub struct AcoemChapter {
+    pub chapter: u32,
+    pub title: String,
+    pub regions: Vec<usize>,
+    pub pages: Option<PageRange>,
+}
+
+/// A compiled MTUS Chronic Pain topic.
+#[derive(Debug)]
+pub struct Topic {
+    pub name: String,
+    /// Lowercase name and aliases.
+    pub names: Vec<String>,
+    pub pages: Option<PageRange>,
+}
+
+/// A compiled ODG chapter.
+#[derive(Debug)]
+pub struct OdgChapter {
+    pub title: String,
+    /// Lowercase title and aliases, longest first.
+    pub names: Vec<String>,
+    pub regions: Vec<usize>,
+}
+
+/// The guideline catalogue.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub regions: Vec<Region>,
+    pub acoem: Vec<AcoemChapter>,
+    pub cpmtg: Vec<Topic>,
+    pub odg: Vec<OdgChapter>,
 }
 
 /// How a concept condition reads the mentions.
@@ -54,6 +107,10 @@ pub enum CondC {
         statuses: Vec<Status>,
     },
     Fact(FactTest),
+    FactDiffers(FactDiffers),
+    Citation(CitationCheck),
+    Conclusion(Conclusion),
+    Mismatch(MismatchKind),
 }
 
 /// A compiled rule.
@@ -75,6 +132,7 @@ pub struct Pack {
     pub classes: Vec<RequestClass>,
     pub rules: Vec<Rule>,
     pub context: ContextEngine,
+    pub catalogue: Catalogue,
     pub files: Vec<SourceFile>,
     /// The phrases of all concepts, deduplicated.
     pub phrase_list: Vec<String>,
@@ -104,6 +162,11 @@ impl Pack {
     /// Every distinct vocabulary phrase, as written, in definition order.
     pub fn phrases(&self) -> &[String] {
         &self.phrase_list
+    }
+
+    /// A concept index by id.
+    pub fn concept(&self, id: &str) -> Option<usize> {
+        self.concept_index.get(id).copied()
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

@@ -24,6 +24,93 @@ pub struct PackFile {
     /// Context triggers (negation, history, hypothesis, experiencer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<ContextSection>,
+    /// The guideline catalogue: body regions, ACOEM chapters, MTUS topics, ODG chapters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidelines: Option<GuidelineCatalogueDef>,
+}
+
+/// The guideline catalogue, as data: what each guideline covers, so citations can be
+/// checked against the request.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GuidelineCatalogueDef {
+    /// Body regions ("lumbar", "knee"), each recognised by a concept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<RegionDef>,
+    /// ACOEM chapters adopted into the MTUS.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acoem: Vec<AcoemChapterDef>,
+    /// MTUS Chronic Pain Medical Treatment Guidelines topics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpmtg: Vec<TopicDef>,
+    /// ODG chapters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub odg: Vec<OdgChapterDef>,
+}
+
+/// A body region of the catalogue.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RegionDef {
+    pub id: String,
+    /// The concept that recognises the region in a request or a rationale.
+    pub concept: String,
+    /// Regions a rationale about this one may also discuss without changing subject
+    /// (a lumbar rationale speaks of the legs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    /// Whether the region has a side (knee, shoulder), so left and right can be compared.
+    #[serde(default)]
+    pub sided: bool,
+}
+
+/// An ACOEM chapter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AcoemChapterDef {
+    pub chapter: u32,
+    pub title: String,
+    /// Region ids the chapter covers; empty for general chapters (any region).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// First and last page ("286-326"), only where confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+}
+
+/// An MTUS Chronic Pain topic.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TopicDef {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Page range, only where confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+}
+
+/// An ODG chapter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OdgChapterDef {
+    pub title: String,
+    /// Short forms letters use ("Low Back Chapter").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Region ids; empty for chapters that are not about one region (Pain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+}
+
+/// Whether the MTUS addresses a request class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MtusCoverage {
+    /// The MTUS has criteria for it: a non-MTUS source needs a stated reason.
+    Addressed,
+    /// The MTUS is silent: other evidence-based guidelines apply directly.
+    Silent,
 }
 
 /// A clinical concept ("red-flag", "prior-lumbar-imaging").
@@ -62,6 +149,17 @@ pub struct RequestClassDef {
     /// When several classes match, the highest priority wins.
     #[serde(default)]
     pub priority: i32,
+    /// The catalogue region the class concerns; without it the region is read from the
+    /// request text ("physical therapy for the neck").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_region: Option<String>,
+    /// Whether the MTUS addresses the class (for the evidence-hierarchy check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtus: Option<MtusCoverage>,
+    /// Concepts that, named in the request or the rationale, put the disputed aspect
+    /// outside the MTUS (a repeat MRI, a nerve conduction study): ODG then needs no reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mtus_silent_when: Vec<String>,
 }
 
 #[derive(
@@ -270,6 +368,66 @@ pub enum Condition {
     Mentioned(ConceptQuery),
     /// A numeric fact compared with bounds.
     Fact(FactTest),
+    /// A numeric fact differs from another (or the other is unknown).
+    FactDiffers(FactDiffers),
+    /// The reviewer's guideline line has the named defect.
+    Citation(CitationCheck),
+    /// The rationale's closing conclusion.
+    Conclusion(Conclusion),
+    /// The rationale discusses another body region or side than the request.
+    Mismatch(MismatchKind),
+}
+
+/// Citation defects of the reviewer's guideline line, judged against the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CitationCheck {
+    /// An ACOEM or ODG chapter for another body region than the request's.
+    WrongRegion,
+    /// Pages outside the cited chapter or topic (where its range is known).
+    PagesOutside,
+    /// Only non-MTUS sources, for a class the MTUS addresses, and the rationale does
+    /// not say the MTUS is silent.
+    NonMtusWithoutSilence,
+    /// The line says the decision was not based on the MTUS, then cites the MTUS.
+    NotBasedButCitesMtus,
+    /// No reviewer guideline line, or one that names no guideline.
+    Missing,
+}
+
+/// What the rationale concludes about medical necessity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conclusion {
+    Necessary,
+    NotNecessary,
+}
+
+/// What a rationale can disagree with the request about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MismatchKind {
+    /// The rationale speaks of another body region and never of the request's.
+    Region,
+    /// The rationale puts the request's region on the other side only.
+    Side,
+}
+
+/// `fact-differs: {name: rationale-visits-completed, from: visits-completed}`.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FactDiffers {
+    /// The fact that must be known.
+    pub name: FactName,
+    /// The fact it is compared with.
+    pub from: FactName,
+    /// What the condition is when `from` is unknown (default: true, an undocumented value).
+    #[serde(default = "yes")]
+    pub if_unknown: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The YAML shape of a condition: one key of these.
@@ -297,6 +455,18 @@ pub struct ConditionRepr {
     /// A numeric fact within bounds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fact: Option<FactTest>,
+    /// A numeric fact that differs from another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact_differs: Option<FactDiffers>,
+    /// A defect of the reviewer's guideline line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<CitationCheck>,
+    /// The rationale's closing conclusion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conclusion: Option<Conclusion>,
+    /// The rationale is about another region or side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mismatch: Option<MismatchKind>,
 }
 
 impl TryFrom<ConditionRepr> for Condition {
@@ -330,9 +500,21 @@ impl TryFrom<ConditionRepr> for Condition {
         if let Some(v) = r.fact {
             found.push(Condition::Fact(v));
         }
+        if let Some(v) = r.fact_differs {
+            found.push(Condition::FactDiffers(v));
+        }
+        if let Some(v) = r.citation {
+            found.push(Condition::Citation(v));
+        }
+        if let Some(v) = r.conclusion {
+            found.push(Condition::Conclusion(v));
+        }
+        if let Some(v) = r.mismatch {
+            found.push(Condition::Mismatch(v));
+        }
         match found.len() {
             1 => Ok(found.pop().unwrap()),
-            0 => Err("a condition needs one of `all`, `any`, `not`, `documented`, `negated`, `mentioned`, `fact`".into()),
+            0 => Err("a condition needs one of `all`, `any`, `not`, `documented`, `negated`, `mentioned`, `fact`, `fact-differs`, `citation`, `conclusion`, `mismatch`".into()),
             _ => Err("a condition has exactly one key; wrap several in `all:` or `any:`".into()),
         }
     }
@@ -349,6 +531,10 @@ impl From<Condition> for ConditionRepr {
             Condition::Negated(v) => r.negated = Some(v),
             Condition::Mentioned(v) => r.mentioned = Some(v),
             Condition::Fact(v) => r.fact = Some(v),
+            Condition::FactDiffers(v) => r.fact_differs = Some(v),
+            Condition::Citation(v) => r.citation = Some(v),
+            Condition::Conclusion(v) => r.conclusion = Some(v),
+            Condition::Mismatch(v) => r.mismatch = Some(v),
         }
         r
     }
@@ -456,4 +642,14 @@ pub enum FactName {
     Age,
     /// Weeks from the date of injury to the latest dated visit (or the decision date).
     WeeksSinceInjury,
+    /// Visits or sessions the request asks for ("12 sessions", "2x6", "x8", "(8) visits").
+    VisitsRequested,
+    /// Visits of the request's own modality the case record says were completed (summed).
+    VisitsCompleted,
+    /// `visits-requested` plus `visits-completed` (completed counts 0 when not stated).
+    VisitsTotal,
+    /// Visits of the request's modality the rationale says were completed.
+    RationaleVisitsCompleted,
+    /// A dispensing quantity in the request ("#90", "quantity 60").
+    QuantityRequested,
 }
