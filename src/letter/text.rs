@@ -65,7 +65,11 @@ pub fn content_lines(src: &str) -> Vec<Line<'_>> {
 /// Lines with digits folded, so "Page 2" and "Page 3" headers count as the same line.
 fn running_key(text: &str) -> String {
     text.split_whitespace()
-        .flat_map(|w| w.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).chain([' ']))
+        .flat_map(|w| {
+            w.chars()
+                .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                .chain([' '])
+        })
         .collect()
 }
 
@@ -125,7 +129,8 @@ fn plain_char(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{00b4}' => "'",
         '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' => "\"",
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => "-",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => "-",
         '\u{2026}' => "...",
         '\u{fb00}' => "ff",
         '\u{fb01}' => "fi",
