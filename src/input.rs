@@ -13,8 +13,15 @@ pub struct Discovery {
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
-/// Extensions read when walking a directory.
-pub const LETTER_EXTENSIONS: &[&str] = &["txt"];
+/// Extensions read when walking a directory: letters as text or PDF, structured cases.
+pub const LETTER_EXTENSIONS: &[&str] = &["txt", "pdf", "yaml", "yml", "json"];
+
+/// Expected-findings files sit beside fixture letters; they are not cases.
+fn is_expected_file(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".expected.yaml") || n.ends_with(".expected.yml"))
+}
 
 fn is_hidden(p: &Path) -> bool {
     p.file_name()
@@ -76,6 +83,10 @@ fn walk(root: &Path, d: &mut Discovery) {
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
+        if is_expected_file(p) {
+            d.skipped.push((p.to_path_buf(), "expected-findings file"));
+            continue;
+        }
         let is_letter = ext
             .as_deref()
             .is_some_and(|e| LETTER_EXTENSIONS.contains(&e));
