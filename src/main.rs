@@ -21,7 +21,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Lint letters (files or directories, walked for .txt letters).
+    /// Lint letters (files or directories, walked for .txt, .pdf, .yaml, .yml and .json).
     Check(CheckArgs),
     /// Print the parsed case of one letter, every field with its byte span.
     Parse(ParseArgs),
@@ -32,6 +32,14 @@ enum Command {
     Facts(FactsArgs),
     /// Score the context engine on NegEx-style rows (report, concept, sentence[, label]).
     Assert(AssertArgs),
+    /// Print the text imrlint reads from a letter (for a PDF, the extracted text that
+    /// positions in findings refer to).
+    Text(TextArgs),
+}
+
+#[derive(Args)]
+struct TextArgs {
+    file: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -164,6 +172,7 @@ fn main() -> ExitCode {
         }) => run_rules_test(dirs, no_default_rules, filter),
         Command::Assert(a) => run_assert(a),
         Command::Facts(a) => run_facts(a),
+        Command::Text(a) => run_text(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -279,6 +288,23 @@ fn run_parse(a: ParseArgs) -> Result<u8, String> {
     } else {
         0
     })
+}
+
+fn run_text(a: TextArgs) -> Result<u8, String> {
+    let bytes = std::fs::read(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let is_pdf = a
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        || imrlint::pdf::is_pdf(&bytes);
+    let text = if is_pdf {
+        imrlint::pdf::extract_text(&bytes)
+    } else {
+        imrlint::letter::decode(&bytes).map(|d| d.text)
+    }
+    .map_err(|p| format!("{}: {}", a.file.display(), p.message))?;
+    print!("{text}");
+    Ok(0)
 }
 
 fn pack_sources(dirs: &[PathBuf], no_default: bool) -> Result<Vec<rules::PackSource>, String> {
