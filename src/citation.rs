@@ -189,9 +189,9 @@ pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> 
                 .is_some();
             // "ACOEM, Chapter 12 (MTUS)" names the MTUS part already given, and "the MTUS
             // does not address ..." says the MTUS was not used.
-            let names_previous = marks.last().is_some_and(|&(at, src)| {
-                src.is_mtus() && !text[at..m.start()].contains(". ")
-            });
+            let names_previous = marks
+                .last()
+                .is_some_and(|&(at, src)| src.is_mtus() && !text[at..m.start()].contains(". "));
             if next_specific
                 || names_previous
                 || (not_based_on_mtus && is_negated_mtus(text, m.start()))
