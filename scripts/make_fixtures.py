@@ -27,7 +27,7 @@ def wrap(text, hyphenate):
             line += " " + word
         else:
             room = WIDTH - len(line) - 2
-            if hyphenate and word.isalpha() and word.islower() and len(word) >= 9 and room >= 4:
+            if hyphenate and word.isalpha() and word.islower() and len(word) >= 7 and room >= 3:
                 out.append(line + " " + word[:room] + "-")
                 line = word[room:]
             else:
@@ -39,11 +39,11 @@ def wrap(text, hyphenate):
 
 
 def paginate(lines, noise, running):
-    """Inserts page breaks every 30 lines: a footer, a form feed, a running header."""
-    pages = [lines[i:i + 30] for i in range(0, len(lines), 30)]
+    """Inserts page breaks every 20 lines: a footer, a form feed, a running header."""
+    pages = [lines[i:i + 20] for i in range(0, len(lines), 20)]
     out = []
     for n, page in enumerate(pages, 1):
-        if n > 1 and "running" in noise:
+        if "running" in noise and (n > 1 or not running.startswith("MAXIMUS")):
             out.append(running)
             out.append("")
         out.extend(page)

@@ -79,10 +79,16 @@ fn drop_running_lines<'a>(lines: Vec<Line<'a>>, boundaries: &[usize]) -> Vec<Lin
     }
     // Within two lines of a page boundary, on either side.
     let at_edge = |i: usize| boundaries.iter().any(|&b| i + 2 >= b && i < b + 2);
+    // Occurrences near page edges, and as the very first line of a page: a line that
+    // opens two pages is a running header even in a two-page letter.
     let mut counts = std::collections::HashMap::new();
     for (i, l) in lines.iter().enumerate() {
         if at_edge(i) && l.text.chars().count() <= RUNNING_MAX_CHARS {
-            *counts.entry(running_key(l.text)).or_insert(0usize) += 1;
+            let c = counts
+                .entry(running_key(l.text))
+                .or_insert((0usize, 0usize));
+            c.0 += 1;
+            c.1 += usize::from(boundaries.contains(&i));
         }
     }
     lines
@@ -90,8 +96,8 @@ fn drop_running_lines<'a>(lines: Vec<Line<'a>>, boundaries: &[usize]) -> Vec<Lin
         .enumerate()
         .filter(|(i, l)| {
             // The letterhead's first appearance, at the top of the letter, is content.
-            let running = at_edge(*i)
-                && counts.get(&running_key(l.text)).copied().unwrap_or(0) >= RUNNING_MIN_REPEATS;
+            let (near, tops) = counts.get(&running_key(l.text)).copied().unwrap_or((0, 0));
+            let running = at_edge(*i) && (near >= RUNNING_MIN_REPEATS || tops >= 2);
             !running || *i < 3
         })
         .map(|(_, l)| l)
@@ -350,6 +356,30 @@ mod tests {
         for l in &lines {
             assert_eq!(&src[l.span.start..l.span.end], l.text);
         }
+    }
+
+    #[test]
+    fn running_headers_and_case_footers_are_dropped() {
+        let src = "Review - CM14-1\nISSUE AT DISPUTE: MRI\nRATIONALE FOR WHY\nIMR Case Number CM14-1 Page 1 of 2\x0cReview - CM14-1\nIS/WAS NOT\nText \u{201c}quoted\u{201d} L4\u{2013}5.\n";
+        let texts: Vec<_> = content_lines(src).iter().map(|l| l.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Review - CM14-1",
+                "ISSUE AT DISPUTE: MRI",
+                "RATIONALE FOR WHY",
+                "IS/WAS NOT",
+                "Text \u{201c}quoted\u{201d} L4\u{2013}5."
+            ]
+        );
+        let lines = content_lines(src);
+        let j = Joined::from_lines(&lines[4..]);
+        assert_eq!(j.text, "Text \"quoted\" L4-5.");
+        let at = j.text.find("L4-5").unwrap();
+        let sp = j.source_span(at, at + 4);
+        assert_eq!(&src[sp.start..sp.end], "L4\u{2013}5");
+        let sp = j.source_span(5, 13);
+        assert_eq!(&src[sp.start..sp.end], "\u{201c}quoted\u{201d}");
     }
 
     #[test]
