@@ -1,6 +1,6 @@
 //! One file through the whole pipeline: read, decode, parse, evaluate.
 
-use crate::eval::{evaluate, evaluate_detailed, problem_finding, Evaluation, Finding, ItemOutcome};
+use crate::eval::{evaluate, evaluate_detailed, problem_finding, Finding, ItemOutcome};
 use crate::letter::{decode, parse_text, Case, ParseProblem};
 use crate::rules::Pack;
 use crate::span::Span;
@@ -62,43 +62,38 @@ pub fn check_path_detailed(path: &Path, pack: &Pack) -> (FileResult, Vec<ItemOut
 
 fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Vec<ItemOutcome>) {
     let name = path.display().to_string();
+    let unreadable = |code: &str, msg: String| (FileResult::unreadable(&name, code, msg), vec![]);
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_LETTER_BYTES => {
-            return (
-                FileResult::unreadable(
-                    &name,
-                    "format/too-large",
-                    format!(
-                        "the file is {} MiB; letters over {} MiB are not read",
-                        m.len() >> 20,
-                        MAX_LETTER_BYTES >> 20
-                    ),
+            return unreadable(
+                "format/too-large",
+                format!(
+                    "the file is {} MiB; letters over {} MiB are not read",
+                    m.len() >> 20,
+                    MAX_LETTER_BYTES >> 20
                 ),
-                vec![],
             )
         }
-        Err(e) => {
-            return (
-                FileResult::unreadable(
-                    &name,
-                    "format/unreadable",
-                    format!("cannot read the file: {e}"),
-                ),
-                vec![],
-            )
-        }
+        Err(e) => return unreadable("format/unreadable", format!("cannot read the file: {e}")),
         _ => {}
     }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match std::fs::read(path) {
+        Ok(bytes) if ext == "pdf" || crate::pdf::is_pdf(&bytes) => {
+            match crate::pdf::extract_text(&bytes) {
+                Ok(text) => check_bytes_inner(&name, text.as_bytes(), pack, detailed),
+                Err(p) => (problem_result(&name, "", p), vec![]),
+            }
+        }
+        Ok(bytes) if matches!(ext.as_str(), "yaml" | "yml" | "json") => {
+            check_structured_inner(&name, &bytes, ext == "json", pack, detailed)
+        }
         Ok(bytes) => check_bytes_inner(&name, &bytes, pack, detailed),
-        Err(e) => (
-            FileResult::unreadable(
-                &name,
-                "format/unreadable",
-                format!("cannot read the file: {e}"),
-            ),
-            vec![],
-        ),
+        Err(e) => unreadable("format/unreadable", format!("cannot read the file: {e}")),
     }
 }
 
@@ -115,31 +110,121 @@ fn check_bytes_inner(
 ) -> (FileResult, Vec<ItemOutcome>) {
     let decoded = match decode(bytes) {
         Ok(d) => d,
-        Err(p) => {
-            let mut r = FileResult::unreadable(name, &p.code, p.message.clone());
-            r.findings = vec![problem_finding(&p)];
-            return (r, vec![]);
-        }
+        Err(p) => return (problem_result(name, "", p), vec![]),
     };
     let mut case = parse_text(&decoded.text);
     case.problems.splice(0..0, decoded.problems);
-    let source = Arc::from(decoded.text);
-    if detailed {
-        let d = evaluate_detailed(&case, pack);
-        (finish(name, source, case, d.evaluation, pack), d.items)
-    } else {
-        let ev = evaluate(&case, pack);
-        (finish(name, source, case, ev, pack), vec![])
+    check_case_inner(name, Arc::from(decoded.text), case, pack, detailed)
+}
+
+/// Checks a PDF: its extracted text is parsed like a text letter, and every position in
+/// the findings refers to that extracted text.
+pub fn check_pdf(name: &str, bytes: &[u8], pack: &Pack) -> FileResult {
+    match crate::pdf::extract_text(bytes) {
+        Ok(text) => check_bytes(name, text.as_bytes(), pack),
+        Err(p) => problem_result(name, "", p),
     }
+}
+
+/// Checks a structured case (the shape `imrlint parse` prints, as YAML or JSON). Its spans
+/// refer to the letter it was read from, which is not at hand, so no text is quoted.
+pub fn check_structured(name: &str, bytes: &[u8], json: bool, pack: &Pack) -> FileResult {
+    check_structured_inner(name, bytes, json, pack, false).0
+}
+
+fn check_structured_inner(
+    name: &str,
+    bytes: &[u8],
+    json: bool,
+    pack: &Pack,
+    detailed: bool,
+) -> (FileResult, Vec<ItemOutcome>) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        let p = problem(
+            "format/not-a-case",
+            "the structured case is not valid UTF-8".into(),
+            0,
+        );
+        return (problem_result(name, "", p), vec![]);
+    };
+    let parsed = if json {
+        serde_json::from_str::<Case>(text).map_err(|e| {
+            let at = offset_of(text, e.line(), e.column());
+            (e.to_string(), at)
+        })
+    } else {
+        serde_yaml::from_str::<Case>(text).map_err(|e| {
+            let at = e.location().map(|l| l.index()).unwrap_or(0);
+            (e.to_string(), at)
+        })
+    };
+    match parsed {
+        Ok(mut case) => {
+            if case.items.is_empty() {
+                case.problems.push(problem(
+                    "format/no-items",
+                    "the structured case has no items".into(),
+                    0,
+                ));
+            }
+            check_case_inner(name, Arc::from(""), case, pack, detailed)
+        }
+        Err((msg, at)) => {
+            let p = problem(
+                "format/not-a-case",
+                format!("not a case in the shape `imrlint parse` prints: {msg}"),
+                at.min(text.len()),
+            );
+            (problem_result(name, text, p), vec![])
+        }
+    }
+}
+
+fn problem(code: &str, message: String, at: usize) -> ParseProblem {
+    ParseProblem {
+        code: code.into(),
+        message,
+        span: Span::new(at, at),
+        item: None,
+    }
+}
+
+/// A file that yields no case, with the problem that stopped it.
+fn problem_result(name: &str, source: &str, p: ParseProblem) -> FileResult {
+    let mut r = FileResult::unreadable(name, &p.code, p.message.clone());
+    r.source = Arc::from(source);
+    r.findings = vec![problem_finding(&p)];
+    r
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 /// Evaluates a parsed case.
 pub fn check_case(name: &str, source: Arc<str>, case: Case, pack: &Pack) -> FileResult {
-    let ev = evaluate(&case, pack);
-    finish(name, source, case, ev, pack)
+    check_case_inner(name, source, case, pack, false).0
 }
 
-fn finish(name: &str, source: Arc<str>, case: Case, ev: Evaluation, pack: &Pack) -> FileResult {
+fn check_case_inner(
+    name: &str,
+    source: Arc<str>,
+    case: Case,
+    pack: &Pack,
+    detailed: bool,
+) -> (FileResult, Vec<ItemOutcome>) {
+    let (ev, items) = if detailed {
+        let d = evaluate_detailed(&case, pack);
+        (d.evaluation, d.items)
+    } else {
+        (evaluate(&case, pack), vec![])
+    };
     let classes = ev
         .facts
         .items
@@ -152,12 +237,13 @@ fn finish(name: &str, source: Arc<str>, case: Case, ev: Evaluation, pack: &Pack)
         .filter(|p| crate::eval::problem_severity(&p.code) == crate::rules::model::Severity::Error)
         .map(|p| p.message.clone())
         .collect();
-    FileResult {
+    let result = FileResult {
         path: name.to_string(),
         source,
         case: Some(case),
         classes,
         findings: ev.findings,
         errors,
-    }
+    };
+    (result, items)
 }

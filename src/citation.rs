@@ -106,6 +106,7 @@ impl Citation {
 struct Patterns {
     not_mtus: Regex,
     source: Regex,
+    mtus_silent: Regex,
     chapter: Regex,
     pages: Regex,
     page_item: Regex,
@@ -124,12 +125,13 @@ fn patterns() -> &'static Patterns {
             (?P<acu>acupuncture\s+medical\s+treatment\s+guidelines?)
             |(?P<post>post-?\s*surgical\s+(?:treatment\s+)?guidelines?|\bPSTG\b)
             |(?P<cp>chronic\s+pain\s+(?:medical\s+)?treatment\s+guidelines?|\bCPMTG\b|\bMTUS\s*\(?\s*chronic\s+pain)
-            |(?P<acoem>\bACOEM\b|occupational\s+medicine\s+practice\s+guidelines?)
+            |(?P<acoem>\bACOEM\b|occupational\s+medicine\s+practice\s+guidelines?|american\s+college\s+of\s+occupational\s+and\s+environmental\s+medicine)
             |(?P<odg>official\s+disability\s+guidelines?(?:\s*\(ODG\))?|\bODG\b)
             |(?P<mtus>\b(?:CA\s+)?MTUS\b)
             ",
         )
         .unwrap(),
+        mtus_silent: Regex::new(r"(?i)^\s+(?:does\s+not|doesn't|did\s+not|is\s+silent|fails\s+to)\b").unwrap(),
         chapter: Regex::new(r"(?i)\bchapter\s+(\d{1,2})\b(?:\s*[:,-]?\s*([A-Z][A-Za-z,&/' -]*?))?(?:\s*[,.;(]|\s+Pages?\b|\s+p\.|\s*$)").unwrap(),
         pages: Regex::new(r"(?i)\b(?:page\s*\(s\)|pages?|pp?\.)\s*:?\s*((?:\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*(?:,|&|and)\s*)?)+)").unwrap(),
         page_item: Regex::new(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?").unwrap(),
@@ -197,7 +199,16 @@ pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> 
                 .captures(rest)
                 .filter(|n| n.name("mtus").is_none() && n.get(0).unwrap().start() < 12)
                 .is_some();
-            if next_specific || (not_based_on_mtus && is_negated_mtus(text, m.start())) {
+            // "ACOEM, Chapter 12 (MTUS)" names the MTUS part already given, and "the MTUS
+            // does not address ..." says the MTUS was not used.
+            let names_previous = marks
+                .last()
+                .is_some_and(|&(at, src)| src.is_mtus() && !text[at..m.start()].contains(". "));
+            if next_specific
+                || names_previous
+                || (not_based_on_mtus && is_negated_mtus(text, m.start()))
+                || p.mtus_silent.is_match(rest)
+            {
                 continue;
             }
             Source::MtusCpmtg

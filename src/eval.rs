@@ -47,7 +47,11 @@ pub fn problem_severity(code: &str) -> Severity {
         | "format/unknown-layout"
         | "format/no-items"
         | "format/unreadable"
-        | "format/too-large" => Severity::Error,
+        | "format/too-large"
+        | "format/pdf-no-text"
+        | "format/pdf-encrypted"
+        | "format/pdf-unreadable"
+        | "format/not-a-case" => Severity::Error,
         _ => Severity::Warning,
     }
 }

@@ -13,8 +13,31 @@ pub struct Discovery {
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
-/// Extensions read when walking a directory.
-pub const LETTER_EXTENSIONS: &[&str] = &["txt"];
+/// Extensions read when walking a directory: letters as text or PDF, structured cases.
+pub const LETTER_EXTENSIONS: &[&str] = &["txt", "pdf", "yaml", "yml", "json"];
+
+/// Expected-findings files sit beside fixture letters; they are not cases.
+fn is_expected_file(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".expected.yaml") || n.ends_with(".expected.yml"))
+}
+
+/// A structured case names its `layout` and its `items` near the top.
+fn looks_like_case(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let read = std::fs::File::open(p).and_then(|f| f.take(8192).read_to_end(&mut head));
+    if read.is_err() {
+        return true; // let the reader report the problem
+    }
+    let text = String::from_utf8_lossy(&head);
+    let has = |key: &str| {
+        text.contains(&format!("\"{key}\""))
+            || text.lines().any(|l| l.starts_with(&format!("{key}:")))
+    };
+    has("layout") && (has("items") || head.len() == 8192)
+}
 
 fn is_hidden(p: &Path) -> bool {
     p.file_name()
@@ -88,6 +111,17 @@ fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
+        if is_expected_file(p) {
+            d.skipped.push((p.to_path_buf(), "expected-findings file"));
+            continue;
+        }
+        // Folders hold other YAML and JSON too (rule packs, imrlint.yaml, baselines); while
+        // walking, only files that look like a structured case are read as one.
+        let structured = matches!(ext.as_deref(), Some("yaml" | "yml" | "json"));
+        if structured && entry.file_type().is_file() && !looks_like_case(p) {
+            d.skipped.push((p.to_path_buf(), "not a structured case"));
+            continue;
+        }
         let is_letter = ext
             .as_deref()
             .is_some_and(|e| LETTER_EXTENSIONS.contains(&e));

@@ -10,6 +10,7 @@ pub mod facts;
 pub mod input;
 pub mod letter;
 pub mod negex_eval;
+pub mod pdf;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Lint letters (files or directories, walked for .txt letters).
+    /// Lint letters (files or directories, walked for .txt, .pdf, .yaml, .yml and .json).
     Check(imrlint::run::CheckArgs),
     /// Print the parsed case of one letter, every field with its byte span.
     Parse(ParseArgs),
@@ -37,6 +37,14 @@ enum Command {
     Assert(AssertArgs),
     /// Audit reviewer consistency across a batch: tables, JSON, CSV, an HTML report.
     Audit(AuditArgs),
+    /// Print the text imrlint reads from a letter (for a PDF, the extracted text that
+    /// positions in findings refer to).
+    Text(TextArgs),
+}
+
+#[derive(Args)]
+struct TextArgs {
+    file: PathBuf,
 }
 
 #[derive(Args)]
@@ -197,6 +205,7 @@ fn main() -> ExitCode {
                 a.html.as_deref(),
             )
         }),
+        Command::Text(a) => run_text(a),
         Command::Explain { rule, pack } => run_explain(&rule, &pack),
         Command::Rules(RulesCommand::List { pack }) => load_pack(&pack).map(|p| {
             print!("{}", rules::docs::list(&p));
@@ -433,4 +442,21 @@ fn run_explain(id: &str, pack: &PackArgs) -> Result<u8, String> {
             Err(format!("no rule `{id}`{hint} (see `imrlint rules list`)"))
         }
     }
+}
+
+fn run_text(a: TextArgs) -> Result<u8, String> {
+    let bytes = std::fs::read(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let is_pdf = a
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        || imrlint::pdf::is_pdf(&bytes);
+    let text = if is_pdf {
+        imrlint::pdf::extract_text(&bytes)
+    } else {
+        imrlint::letter::decode(&bytes).map(|d| d.text)
+    }
+    .map_err(|p| format!("{}: {}", a.file.display(), p.message))?;
+    print!("{text}");
+    Ok(0)
 }

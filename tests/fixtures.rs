@@ -33,14 +33,7 @@ fn every_fixture_gives_exactly_its_expected_findings() {
             continue;
         };
         let dir = entry.path().parent().unwrap();
-        let letter = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| {
-                p.file_stem().is_some_and(|s| s.to_string_lossy() == stem)
-                    && !p.to_string_lossy().ends_with(".yaml")
-            })
+        let letter = common::letter_beside(dir, stem)
             .unwrap_or_else(|| panic!("no letter beside {}", entry.path().display()));
         let expected: Expected =
             serde_yaml::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
@@ -63,7 +56,7 @@ fn every_fixture_gives_exactly_its_expected_findings() {
         }
         checked += 1;
     }
-    assert!(checked >= 30, "only {checked} fixtures found");
+    assert!(checked >= 50, "only {checked} fixtures found");
     assert!(
         failures.is_empty(),
         "{} fixture(s) differ:\n{}",

@@ -23,12 +23,16 @@ pub struct ConceptMatcher {
 
 /// Lowercases ASCII and maps a hyphen to a space: same byte length, so offsets hold.
 pub fn fold(text: &str) -> String {
-    text.bytes()
+    // Byte for byte: only ASCII bytes change, so multi-byte characters ("é", NBSP, the
+    // replacement character of a lossy decode) keep their length and stay valid UTF-8.
+    let bytes: Vec<u8> = text
+        .bytes()
         .map(|b| match b {
-            b'-' => ' ',
-            b => b.to_ascii_lowercase() as char,
+            b'-' => b' ',
+            b => b.to_ascii_lowercase(),
         })
-        .collect::<String>()
+        .collect();
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn fold_phrase(p: &str) -> String {
@@ -177,6 +181,17 @@ pub fn compile_pattern(pattern: &str, size_limit: usize) -> Result<Regex, String
                 format!("{e}{cause}")
             }
         })
+}
+
+#[cfg(test)]
+mod fold_tests {
+    #[test]
+    fn fold_keeps_byte_offsets_of_non_ascii_text() {
+        let t = "Caf\u{e9} pain\u{a0}\u{fffd} Low-Back";
+        let f = super::fold(t);
+        assert_eq!(f.len(), t.len());
+        assert_eq!(&f[f.len() - 8..], "low back");
+    }
 }
 
 #[cfg(test)]

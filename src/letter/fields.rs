@@ -1,6 +1,8 @@
 //! Values shared by every layout: dates, header key/value blocks, patient facts.
 
-use super::model::{DateValue, Field, Header, Patient, Sex, Value};
+use super::items::sub_field;
+use super::model::{DateValue, Field, Header, Patient, Reviewer, Sex, Value};
+use super::text::{Joined, Line};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -31,7 +33,7 @@ fn iso_date(m: &str, d: &str, y: &str) -> Option<String> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-const HEADER_KEYS: &str = r"Case\s+Number|IMR\s+Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date|Priority|Application\s+Received|Treatment\(s\)\s+in\s+Dispute(?:\s+Listed\s+on\s+IMR\s+Application)?|Employee\s+Name|Provider\s+Name|Claim\s+Number";
+const HEADER_KEYS: &str = r"Case\s+Number|IMR\s+Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date|Priority|Application\s+Received|Treatment\(s\)\s+in\s+Dispute(?:\s+Listed\s+on\s+IMR\s+Application)?|Final\s+Determination|Employee\s+Name|Provider\s+Name|Claim\s+Number";
 
 fn header_key_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -72,6 +74,111 @@ pub fn read_header(block: &Field, header: &mut Header) {
             }
             _ => {}
         }
+    }
+}
+
+struct CredentialPatterns {
+    key: Regex,
+    value_end: Regex,
+    boilerplate: Regex,
+}
+
+fn credential_patterns() -> &'static CredentialPatterns {
+    static P: OnceLock<CredentialPatterns> = OnceLock::new();
+    P.get_or_init(|| CredentialPatterns {
+        // Form labels, and the same facts said in a sentence ("board certified in
+        // Orthopaedic Surgery and licensed in California").
+        key: Regex::new(
+            r"(?i)\b(state\(s\)\s+of\s+licensure\s*:|certification\(s\)\s*/\s*specialty\s*:|(?:is\s+)?licensed\s+(?:to\s+practice\s+(?:medicine\s+)?)?in(?:\s+the\s+state\s+of)?\b|board[- ]certified\s+in\b)\s*",
+        )
+        .unwrap(),
+        value_end: Regex::new(r"(?i)\.(?:\s|$)|\s+and\s+(?:is|has|holds|was)\b|\s+and\s+(?:is\s+)?licensed\b|;\s+(?:is|has)\b").unwrap(),
+        boilerplate: Regex::new(
+            r"(?i)^the\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary.*?(?:records|file)\s*:\s*",
+        )
+        .unwrap(),
+    })
+}
+
+/// Reads the reviewer's licensure and specialties from the credentials section.
+pub fn read_credentials(body: &[Line<'_>], reviewer: &mut Reviewer) {
+    if body.is_empty() {
+        return;
+    }
+    let p = credential_patterns();
+    let joined = Joined::from_lines(body);
+    let text = &joined.text;
+    let keys: Vec<_> = p.key.captures_iter(text).collect();
+    for (k, c) in keys.iter().enumerate() {
+        let whole = c.get(0).unwrap();
+        let next = keys
+            .get(k + 1)
+            .map(|n| n.get(0).unwrap().start())
+            .unwrap_or(text.len());
+        let mut end = p
+            .value_end
+            .find(&text[whole.end()..next])
+            .map(|m| whole.end() + m.start())
+            .unwrap_or(next);
+        let v = text[..end].trim_end_matches([' ', '.', ',', ';']);
+        // "... in Orthopaedic Surgery and is licensed in ...": the "and" joins two keys.
+        let v = v.strip_suffix(" and").unwrap_or(v);
+        end = v.len().max(whole.end());
+        let key = c[1].to_ascii_lowercase();
+        if key.contains("licens") {
+            if let Some(f) = sub_field(&joined, whole.end(), end) {
+                reviewer.licensure.get_or_insert(f);
+            }
+            continue;
+        }
+        let mut off = whole.end();
+        for part in text[whole.end()..end].split([',', ';']) {
+            // "Physical Medicine & Rehabilitation, and Pain Management"
+            let lead = part.len() - part.trim_start().len();
+            let lead = lead
+                + if part.trim_start().starts_with("and ") {
+                    4
+                } else {
+                    0
+                };
+            let part_end = off + part.len();
+            if let Some(f) = sub_field(&joined, (off + lead).min(part_end), part_end) {
+                reviewer.specialties.push(f);
+            }
+            off = part_end + 1;
+        }
+    }
+}
+
+/// The case summary of a section body, without the reviewer's boilerplate opening.
+pub fn summary_field(body: &[Line<'_>]) -> Option<Field> {
+    if body.is_empty() {
+        return None;
+    }
+    let joined = Joined::from_lines(body);
+    let skip = credential_patterns()
+        .boilerplate
+        .find(&joined.text)
+        .map(|m| m.end())
+        .unwrap_or(0);
+    sub_field(&joined, skip, joined.text.len())
+}
+
+/// A problem for a section the layout needs but the letter lacks.
+pub fn missing_section(name: &str, lines: &[Line<'_>]) -> super::model::ParseProblem {
+    super::model::ParseProblem {
+        code: "format/missing-section".into(),
+        message: format!("the letter has no \"{name}\" section"),
+        span: lines.first().map(|l| l.span).unwrap_or_default(),
+        item: None,
+    }
+}
+
+/// The header block: every line before the first heading.
+pub fn read_header_lines(lines: &[Line<'_>], header: &mut Header) {
+    if !lines.is_empty() {
+        let block = Field::from_joined(Joined::from_lines(lines));
+        read_header(&block, header);
     }
 }
 
@@ -146,7 +253,29 @@ pub fn read_patient(summary: &Field) -> Patient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::letter::text::content_lines;
     use crate::span::Span;
+
+    #[test]
+    fn credentials_as_labels_and_as_sentences() {
+        let src = "State(s) of Licensure: California\nCertification(s)/Specialty: Physical Medicine & Rehabilitation, Pain Management";
+        let mut r = Reviewer::default();
+        read_credentials(&content_lines(src), &mut r);
+        assert_eq!(r.licensure.unwrap().text, "California");
+        let sp: Vec<_> = r.specialties.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(
+            sp,
+            ["Physical Medicine & Rehabilitation", "Pain Management"]
+        );
+        let src = "The reviewer is board certified in Orthopaedic Surgery and is licensed\nto practice in California. He is in active practice.";
+        let mut r = Reviewer::default();
+        read_credentials(&content_lines(src), &mut r);
+        let lic = r.licensure.unwrap();
+        assert_eq!(lic.text, "California");
+        assert_eq!(&src[lic.span.start..lic.span.end], "California");
+        let sp: Vec<_> = r.specialties.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(sp, ["Orthopaedic Surgery"]);
+    }
 
     #[test]
     fn header_pairs_share_lines() {

@@ -1,7 +1,10 @@
 //! Reading letters: decoding, normalisation, layout detection and one parser per layout.
 
 pub mod fields;
+pub mod items;
 pub mod layout_a;
+pub mod layout_b;
+pub mod layout_c;
 pub mod model;
 pub mod sections;
 pub mod text;
@@ -9,6 +12,8 @@ pub mod text;
 pub use model::*;
 
 use crate::span::Span;
+use sections::Heading;
+use text::Line;
 
 /// A letter's text, decoded, with the problems found while decoding it.
 pub struct Decoded {
@@ -87,41 +92,90 @@ fn binary_marker(bytes: &[u8]) -> Option<usize> {
     (count * 20 > head.len()).then(|| head.iter().position(ctrl).unwrap_or(0))
 }
 
-/// Parses letter text into a case, choosing the layout by its section headings.
+/// A letter layout: the headings that identify it, how to find them, how to parse it.
+struct Layout {
+    id: &'static str,
+    headings: &'static [&'static str],
+    find: fn(&[Line<'_>]) -> Vec<Heading>,
+    parse: fn(&[Line<'_>], &[Heading]) -> Case,
+}
+
+const LAYOUTS: &[Layout] = &[
+    Layout {
+        id: "A",
+        headings: layout_a::HEADINGS,
+        find: |lines| sections::find_headings(lines, layout_a::HEADINGS),
+        parse: layout_a::parse,
+    },
+    Layout {
+        id: "B",
+        headings: layout_b::HEADINGS,
+        find: |lines| sections::find_headings(lines, layout_b::HEADINGS),
+        parse: layout_b::parse,
+    },
+    Layout {
+        id: "C",
+        headings: layout_c::HEADINGS,
+        find: layout_c::all_headings,
+        parse: layout_c::parse,
+    },
+];
+
+/// A layout is chosen when at least this many of its headings are found.
+const MIN_HEADINGS: usize = 2;
+
+/// Parses letter text into a case. Every layout is scored by how many of its headings
+/// appear anywhere in the letter (so leading blank lines, a header block or a cover page
+/// do not matter) and the best one parses it.
 pub fn parse_text(text: &str) -> Case {
     let lines = text::content_lines(text);
-    let a = layout_a::headings(&lines);
-    if layout_a::score(&a) >= 2 {
-        return layout_a::parse(&lines, &a);
-    }
-    let mut case = Case {
-        layout: "unknown".into(),
-        ..Case::default()
-    };
-    let first = lines.first().map(|l| l.span).unwrap_or_default();
-    let found: Vec<&str> = layout_a::HEADINGS
+    let scored: Vec<(&Layout, Vec<Heading>, Vec<&str>)> = LAYOUTS
         .iter()
-        .copied()
-        .filter(|h| a.iter().any(|f| f.key == sections::heading_key(h)))
-        .collect();
-    let missing: Vec<&str> = layout_a::HEADINGS
-        .iter()
-        .copied()
-        .filter(|h| !found.contains(h))
-        .collect();
-    case.problems.push(ParseProblem {
-        code: "format/unknown-layout".into(),
-        message: format!(
-            "not an IMR letter of a known layout: closest is layout A, but {} missing",
-            missing
+        .map(|l| {
+            let found = (l.find)(&lines);
+            let present = l
+                .headings
                 .iter()
-                .map(|m| format!("\"{m}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-                + if missing.len() == 1 { " is" } else { " are" }
-        ),
-        span: first,
-        item: None,
+                .copied()
+                .filter(|h| found.iter().any(|f| f.key == sections::heading_key(h)))
+                .collect();
+            (l, found, present)
+        })
+        .collect();
+    // Most headings found, then the largest share of the layout's headings.
+    let best = scored.iter().max_by(|x, y| {
+        let share = |s: &(&Layout, Vec<Heading>, Vec<&str>)| s.2.len() * 1000 / s.0.headings.len();
+        (x.2.len(), share(x))
+            .cmp(&(y.2.len(), share(y)))
+            .then(std::cmp::Ordering::Greater)
     });
-    case
+    let Some((layout, found, present)) = best else {
+        return Case::default();
+    };
+    if present.len() >= MIN_HEADINGS {
+        return (layout.parse)(&lines, found);
+    }
+    let missing: Vec<String> = layout
+        .headings
+        .iter()
+        .filter(|h| !present.contains(h))
+        .map(|m| format!("\"{m}\""))
+        .collect();
+    Case {
+        layout: "unknown".into(),
+        problems: vec![ParseProblem {
+            code: "format/unknown-layout".into(),
+            message: format!(
+                "not an IMR letter of a known layout: closest is layout {} ({} of {} headings found), but {} {} missing",
+                layout.id,
+                present.len(),
+                layout.headings.len(),
+                missing.join(", "),
+                if missing.len() == 1 { "is" } else { "are" }
+            ),
+            span: lines.first().map(|l| l.span).unwrap_or_default(),
+            item: None,
+        }],
+        ..Case::default()
+    }
 }

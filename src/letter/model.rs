@@ -25,11 +25,14 @@ impl Field {
         }
     }
 
+    /// A field read from one run of source text starting at `span.start`; its text is
+    /// normalised like every joined paragraph (white space, quotes, dashes).
     pub fn plain(text: &str, span: Span) -> Self {
+        let joined = Joined::from_source(text, span.start);
         Field {
-            text: text.to_string(),
+            text: joined.text.clone(),
             span,
-            joined: Some(Joined::from_source(text, span.start)),
+            joined: Some(joined),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Finding section headings in extracted text, including headings that PDF extraction
-//! broke over two lines.
+//! broke over two or three lines and headings whose body starts on the same line
+//! ("ISSUE AT DISPUTE: MRI of the lumbar spine").
 
 use super::text::Line;
 use crate::span::Span;
@@ -12,6 +13,9 @@ pub struct Heading {
     pub first_line: usize,
     /// First line of the section's body.
     pub body_line: usize,
+    /// When the body starts on the heading's last line: that line and the byte offset in
+    /// its text where the body starts.
+    pub inline: Option<(usize, usize)>,
     pub span: Span,
 }
 
@@ -24,43 +28,130 @@ pub fn heading_key(s: &str) -> String {
         .collect()
 }
 
-/// Finds each wanted heading: a line (or two consecutive lines) whose key equals the
-/// heading's key, or a line that starts with the heading followed by a colon.
+/// Lines a heading may be broken over.
+const MAX_HEADING_LINES: usize = 3;
+
+/// Finds each wanted heading once: one to three consecutive lines whose keys concatenate
+/// to the heading's key, where the last line may go on after a colon with the body.
 pub fn find_headings(lines: &[Line<'_>], wanted: &[&str]) -> Vec<Heading> {
     let keys: Vec<String> = wanted.iter().map(|w| heading_key(w)).collect();
-    let mut out = Vec::new();
+    let mut out: Vec<Heading> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let k1 = heading_key(lines[i].text);
-        let mut hit = None;
-        for key in &keys {
-            if out.iter().any(|h: &Heading| &h.key == key) || k1.is_empty() {
-                continue;
+        match match_at(lines, i, &keys, &out) {
+            Some(h) => {
+                i = h.body_line;
+                out.push(h);
             }
-            if &k1 == key {
-                hit = Some((key.clone(), 1));
-            } else if key.starts_with(&k1) && k1.len() >= 6 {
-                if let Some(next) = lines.get(i + 1) {
-                    if format!("{k1}{}", heading_key(next.text)) == *key {
-                        hit = Some((key.clone(), 2));
-                    }
-                }
-            }
-            if hit.is_some() {
-                break;
-            }
-        }
-        if let Some((key, n)) = hit {
-            out.push(Heading {
-                key,
-                first_line: i,
-                body_line: i + n,
-                span: lines[i].span.cover(lines[i + n - 1].span),
-            });
-            i += n;
-        } else {
-            i += 1;
+            None => i += 1,
         }
     }
     out
+}
+
+fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) -> Option<Heading> {
+    let mut prefix = String::new();
+    for n in 1..=MAX_HEADING_LINES {
+        let line = lines.get(i + n - 1)?;
+        let whole = heading_key(line.text);
+        // The part before the first colon, when the body follows on the same line.
+        let head = line
+            .text
+            .find(':')
+            .map(|c| (heading_key(&line.text[..c]), c + 1));
+        for key in keys {
+            if found.iter().any(|h| &h.key == key) {
+                continue;
+            }
+            let heading = |body_line: usize, inline: Option<(usize, usize)>| Heading {
+                key: key.clone(),
+                first_line: i,
+                body_line,
+                inline,
+                span: lines[i].span.cover(line.span),
+            };
+            if format!("{prefix}{whole}") == *key {
+                return Some(heading(i + n, None));
+            }
+            if let Some((h, at)) = &head {
+                let rest = line.text[*at..].trim();
+                if !h.is_empty() && format!("{prefix}{h}") == *key && !rest.is_empty() {
+                    return Some(heading(i + n, Some((i + n - 1, *at))));
+                }
+            }
+        }
+        // Only a heading's first line may be short; continuation needs a real start.
+        if whole.is_empty() || (n == 1 && whole.len() < 6) {
+            return None;
+        }
+        prefix.push_str(&whole);
+        if !keys.iter().any(|k| k.starts_with(&prefix)) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The body lines of a section: from the heading's body (its inline part included) up to
+/// the next heading, or `end`.
+pub fn section_body<'a>(lines: &[Line<'a>], h: &Heading, headings: &[Heading]) -> Vec<Line<'a>> {
+    let end = headings
+        .iter()
+        .filter(|o| o.first_line > h.first_line)
+        .map(|o| o.first_line)
+        .min()
+        .unwrap_or(lines.len())
+        .max(h.body_line);
+    let mut body = Vec::new();
+    if let Some((li, at)) = h.inline {
+        let line = lines[li];
+        let raw = &line.text[at..];
+        let lead = raw.len() - raw.trim_start().len();
+        let text = raw.trim();
+        let s = line.span.start + at + lead;
+        body.push(Line {
+            text,
+            span: Span::new(s, s + text.len()),
+        });
+    }
+    body.extend_from_slice(&lines[h.body_line.min(end)..end]);
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::letter::text::content_lines;
+
+    #[test]
+    fn headings_broken_over_lines_and_inline_bodies() {
+        let src = "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE\nIS/WAS NOT MEDICALLY NECESSARY: The\nrequest fails.\nISSUE AT DISPUTE: MRI of the lumbar spine\nCASE SUMMARY:\nA summary.";
+        let lines = content_lines(src);
+        let wanted = [
+            "ISSUE AT DISPUTE",
+            "CASE SUMMARY",
+            "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY",
+        ];
+        let hs = find_headings(&lines, &wanted);
+        assert_eq!(hs.len(), 3);
+        let body: Vec<_> = section_body(&lines, &hs[0], &hs)
+            .iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(body, ["The", "request fails."]);
+        let body: Vec<_> = section_body(&lines, &hs[1], &hs)
+            .iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(body, ["MRI of the lumbar spine"]);
+        assert_eq!(
+            &src[body_span(&lines, &hs[1], &hs)],
+            "MRI of the lumbar spine"
+        );
+    }
+
+    fn body_span(lines: &[Line<'_>], h: &Heading, hs: &[Heading]) -> std::ops::Range<usize> {
+        let b = section_body(lines, h, hs);
+        b[0].span.start..b[0].span.end
+    }
 }

@@ -18,22 +18,39 @@ fn is_blank_char(c: char) -> bool {
 
 fn page_footer() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // "Page 2 of 5", "- 3 -", "2/5", and running footers that end or start with a page
+    // count ("IMR Case Number CM13-0001234 Page 2 of 4").
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+)$").unwrap()
+        Regex::new(
+            r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|.{0,70}\bpage\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+\b.{0,70})$",
+        )
+        .unwrap()
     })
 }
 
-/// Splits on LF, CRLF, lone CR and form feed; drops blank lines and page footers
-/// ("Page 2 of 5", "- 3 -"), which PDF extraction scatters through the text.
+/// A short line seen this many times at page edges is a running header or footer.
+const RUNNING_MIN_REPEATS: usize = 3;
+const RUNNING_MAX_CHARS: usize = 80;
+
+/// Splits on LF, CRLF, lone CR and form feed; drops blank lines, page footers
+/// ("Page 2 of 5", "- 3 -") and running headers/footers (a short line that repeats at
+/// page edges, such as the letterhead), which PDF extraction scatters through the text.
 pub fn content_lines(src: &str) -> Vec<Line<'_>> {
     let mut out = Vec::new();
+    // Page boundaries, as indices into `out`: a line at index `b` starts a new page.
+    let mut boundaries = vec![0];
     let bytes = src.as_bytes();
     let mut start = 0;
     let mut i = 0;
     while i <= bytes.len() {
         let at_break = i == bytes.len() || matches!(bytes[i], b'\n' | b'\r' | b'\x0c');
         if at_break {
-            push_line(src, start, i, &mut out);
+            if push_line(src, start, i, &mut out) == Pushed::Footer {
+                boundaries.push(out.len());
+            }
+            if i < bytes.len() && bytes[i] == b'\x0c' {
+                boundaries.push(out.len());
+            }
             if i < bytes.len() && bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
                 i += 1;
             }
@@ -41,21 +58,95 @@ pub fn content_lines(src: &str) -> Vec<Line<'_>> {
         }
         i += 1;
     }
-    out
+    boundaries.push(out.len());
+    drop_running_lines(out, &boundaries)
 }
 
-fn push_line<'a>(src: &'a str, start: usize, end: usize, out: &mut Vec<Line<'a>>) {
+/// Lines with digits folded, so "Page 2" and "Page 3" headers count as the same line.
+fn running_key(text: &str) -> String {
+    text.split_whitespace()
+        .flat_map(|w| {
+            w.chars()
+                .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                .chain([' '])
+        })
+        .collect()
+}
+
+fn drop_running_lines<'a>(lines: Vec<Line<'a>>, boundaries: &[usize]) -> Vec<Line<'a>> {
+    if boundaries.len() <= 2 {
+        return lines;
+    }
+    // Within two lines of a page boundary, on either side.
+    let at_edge = |i: usize| boundaries.iter().any(|&b| i + 2 >= b && i < b + 2);
+    // Occurrences near page edges, and as the very first line of a page: a line that
+    // opens two pages is a running header even in a two-page letter.
+    let mut counts = std::collections::HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if at_edge(i) && l.text.chars().count() <= RUNNING_MAX_CHARS {
+            let c = counts
+                .entry(running_key(l.text))
+                .or_insert((0usize, 0usize));
+            c.0 += 1;
+            c.1 += usize::from(boundaries.contains(&i));
+        }
+    }
+    lines
+        .into_iter()
+        .enumerate()
+        .filter(|(i, l)| {
+            // The letterhead's first appearance, at the top of the letter, is content.
+            let (near, tops) = counts.get(&running_key(l.text)).copied().unwrap_or((0, 0));
+            let running = at_edge(*i) && (near >= RUNNING_MIN_REPEATS || tops >= 2);
+            !running || *i < 3
+        })
+        .map(|(_, l)| l)
+        .collect()
+}
+
+#[derive(PartialEq)]
+enum Pushed {
+    Line,
+    Blank,
+    Footer,
+}
+
+fn push_line<'a>(src: &'a str, start: usize, end: usize, out: &mut Vec<Line<'a>>) -> Pushed {
     let raw = &src[start..end];
     let trimmed_start = raw.len() - raw.trim_start_matches(is_blank_char).len();
     let text = raw.trim_matches(is_blank_char);
-    if text.is_empty() || page_footer().is_match(text) {
-        return;
+    if text.is_empty() {
+        return Pushed::Blank;
+    }
+    if page_footer().is_match(text) {
+        return Pushed::Footer;
     }
     let s = start + trimmed_start;
     out.push(Line {
         text,
         span: Span::new(s, s + text.len()),
     });
+    Pushed::Line
+}
+
+/// The plain-ASCII stand-in for a typographic character, so that phrase matching (which
+/// folds ASCII only) sees "patient's" and "L4-5" whatever quotes and dashes the letter used.
+fn plain_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{00b4}' => "'",
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' => "\"",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => "-",
+        '\u{2026}' => "...",
+        '\u{fb00}' => "ff",
+        '\u{fb01}' => "fi",
+        '\u{fb02}' => "fl",
+        '\u{fb03}' => "ffi",
+        '\u{fb04}' => "ffl",
+        // Soft hyphens and zero-width characters disappear.
+        '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => "",
+        _ => return None,
+    })
 }
 
 /// A paragraph made of several source lines joined with single spaces, with a map
@@ -63,8 +154,36 @@ fn push_line<'a>(src: &'a str, start: usize, end: usize, out: &mut Vec<Line<'a>>
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Joined {
     pub text: String,
-    /// (offset in `text`, offset in source, length) for each copied run.
-    segments: Vec<(usize, usize, usize)>,
+    segments: Vec<Segment>,
+}
+
+/// A run of `text` copied from the source, or one typographic character replaced by its
+/// plain stand-in (then `len` and `src_len` differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    /// Offset in the joined text.
+    at: usize,
+    /// Offset in the source.
+    src: usize,
+    len: usize,
+    src_len: usize,
+}
+
+impl Segment {
+    fn is_copy(&self) -> bool {
+        self.len == self.src_len
+    }
+
+    /// The source offset of joined offset `at + k`, for `k` in `0..=len`.
+    fn source_at(&self, k: usize) -> usize {
+        if self.is_copy() {
+            self.src + k.min(self.len)
+        } else if k == 0 {
+            self.src
+        } else {
+            self.src + self.src_len
+        }
+    }
 }
 
 impl Joined {
@@ -122,11 +241,44 @@ impl Joined {
                 self.text.push(' ');
             }
             first = false;
-            self.segments.push((self.text.len(), offset, word_len));
-            self.text.push_str(&rest[..word_len]);
+            self.push_word(&rest[..word_len], offset);
             offset += word_len;
             rest = &rest[word_len..];
         }
+    }
+
+    /// Copies a word, replacing typographic characters one segment each so that every
+    /// offset still maps back to the source.
+    fn push_word(&mut self, word: &str, src_start: usize) {
+        let mut run_start = 0;
+        for (k, c) in word.char_indices() {
+            let Some(plain) = plain_char(c) else { continue };
+            self.copy_run(&word[run_start..k], src_start + run_start);
+            if !plain.is_empty() {
+                self.segments.push(Segment {
+                    at: self.text.len(),
+                    src: src_start + k,
+                    len: plain.len(),
+                    src_len: c.len_utf8(),
+                });
+                self.text.push_str(plain);
+            }
+            run_start = k + c.len_utf8();
+        }
+        self.copy_run(&word[run_start..], src_start + run_start);
+    }
+
+    fn copy_run(&mut self, run: &str, src: usize) {
+        if run.is_empty() {
+            return;
+        }
+        self.segments.push(Segment {
+            at: self.text.len(),
+            src,
+            len: run.len(),
+            src_len: run.len(),
+        });
+        self.text.push_str(run);
     }
 
     /// Maps a byte range of the joined text to a span of the source.
@@ -144,26 +296,42 @@ impl Joined {
         // belongs to the earlier segment, so spans never swallow the line break.
         let idx = self
             .segments
-            .partition_point(|&(j, _, len)| {
+            .partition_point(|g| {
                 if is_end {
-                    j + len < off
+                    g.at + g.len < off
                 } else {
-                    j + len <= off
+                    g.at + g.len <= off
                 }
             })
             .min(self.segments.len() - 1);
-        let (j, s, len) = self.segments[idx];
-        s + off.saturating_sub(j).min(len)
+        let g = self.segments[idx];
+        g.source_at(off.saturating_sub(g.at))
     }
 
     /// The part `text[start..end]` as its own joined text, still mapped to the source.
     pub fn slice(&self, start: usize, end: usize) -> Joined {
         let mut out = Joined::default();
-        for &(j, s, len) in &self.segments {
-            let (a, b) = (j.max(start), (j + len).min(end));
-            if a < b {
-                out.segments.push((a - start, s + (a - j), b - a));
+        for g in &self.segments {
+            let (a, b) = (g.at.max(start), (g.at + g.len).min(end));
+            if a >= b {
+                continue;
             }
+            out.segments.push(if g.is_copy() {
+                Segment {
+                    at: a - start,
+                    src: g.src + (a - g.at),
+                    len: b - a,
+                    src_len: b - a,
+                }
+            } else {
+                // A replaced character is kept whole (a cut "..." keeps its source char).
+                Segment {
+                    at: a - start,
+                    src: g.src,
+                    len: b - a,
+                    src_len: g.src_len,
+                }
+            });
         }
         out.text = self.text.get(start..end).unwrap_or_default().to_string();
         out
@@ -188,6 +356,30 @@ mod tests {
         for l in &lines {
             assert_eq!(&src[l.span.start..l.span.end], l.text);
         }
+    }
+
+    #[test]
+    fn running_headers_and_case_footers_are_dropped() {
+        let src = "Review - CM14-1\nISSUE AT DISPUTE: MRI\nRATIONALE FOR WHY\nIMR Case Number CM14-1 Page 1 of 2\x0cReview - CM14-1\nIS/WAS NOT\nText \u{201c}quoted\u{201d} L4\u{2013}5.\n";
+        let texts: Vec<_> = content_lines(src).iter().map(|l| l.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Review - CM14-1",
+                "ISSUE AT DISPUTE: MRI",
+                "RATIONALE FOR WHY",
+                "IS/WAS NOT",
+                "Text \u{201c}quoted\u{201d} L4\u{2013}5."
+            ]
+        );
+        let lines = content_lines(src);
+        let j = Joined::from_lines(&lines[4..]);
+        assert_eq!(j.text, "Text \"quoted\" L4-5.");
+        let at = j.text.find("L4-5").unwrap();
+        let sp = j.source_span(at, at + 4);
+        assert_eq!(&src[sp.start..sp.end], "L4\u{2013}5");
+        let sp = j.source_span(5, 13);
+        assert_eq!(&src[sp.start..sp.end], "\u{201c}quoted\u{201d}");
     }
 
     #[test]

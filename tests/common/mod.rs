@@ -40,3 +40,14 @@ pub fn check_jsonl(args: &[&str], dir: &Path) -> (i32, Vec<serde_json::Value>) {
         .collect();
     (out.status.code().unwrap_or(-1), lines)
 }
+
+/// Suffixes a fixture letter may have beside its `NAME.expected.yaml`.
+pub const LETTER_SUFFIXES: &[&str] = &[".txt", ".pdf", ".case.yaml", ".case.json"];
+
+/// The letter `dir/STEM<suffix>` for the expected-findings file `dir/STEM.expected.yaml`.
+pub fn letter_beside(dir: &Path, stem: &str) -> Option<PathBuf> {
+    LETTER_SUFFIXES
+        .iter()
+        .map(|s| dir.join(format!("{stem}{s}")))
+        .find(|p| p.is_file())
+}

@@ -1,0 +1,5 @@
+"""Guideline citation wordings shared by the fixture cases."""
+MTUS12 = "the MTUS American College of Occupational and Environmental Medicine (ACOEM), 2nd Edition, (2004), Chapter 12, Low Back Complaints, pages 303-304"
+MTUS12_303 = "the MTUS ACOEM Practice Guidelines, Chapter 12, Low Back Complaints, page 303"
+ODG_MRI = "the Non-MTUS Official Disability Guidelines (ODG), Low Back Chapter, MRIs (magnetic resonance imaging)"
+ODG_LB = "the Non-MTUS Official Disability Guidelines (ODG), Low Back - Lumbar & Thoracic (Acute & Chronic)"

@@ -1,0 +1,194 @@
+//! Layout B: the 2013-2014 letters that open "MAXIMUS FEDERAL SERVICES, INC." /
+//! "Independent Medical Review" with a cover notice, then "DOCUMENTS REVIEWED" and
+//! "IMR DECISION(S) AND RATIONALE(S)", whose items read "1. MRI of the lumbar spine is not
+//! medically necessary and appropriate." and carry the decision in those words.
+
+use super::fields::{
+    missing_section, read_credentials, read_header_lines, read_patient, summary_field,
+};
+use super::items::{is_label, lines_field, necessity, read_item_fields, sub_field};
+use super::layout_a::numbered_item;
+use super::model::{Case, Item, ParseProblem, Value};
+use super::sections::{heading_key, section_body, Heading};
+use super::text::{Joined, Line};
+use regex::Regex;
+use std::sync::OnceLock;
+
+pub const HOW_MADE: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
+pub const DOCUMENTS: &str = "DOCUMENTS REVIEWED";
+pub const SUMMARY: &str = "CLINICAL CASE SUMMARY";
+pub const DECISIONS: &str = "IMR DECISION(S) AND RATIONALE(S)";
+
+/// The headings that identify this layout.
+pub const HEADINGS: &[&str] = &[HOW_MADE, DOCUMENTS, SUMMARY, DECISIONS];
+
+/// Lines an item's header sentence may be wrapped over.
+const MAX_HEADER_LINES: usize = 3;
+
+struct Patterns {
+    numbered: Regex,
+    request_lead: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        numbered: numbered_item(),
+        request_lead: Regex::new(r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)").unwrap(),
+    })
+}
+
+pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
+    let mut case = Case {
+        layout: "B".into(),
+        ..Case::default()
+    };
+    let pos = |name: &str| headings.iter().find(|h| h.key == heading_key(name));
+
+    // The cover notice (case number, dates, treatments in dispute, the letter-level final
+    // determination) is everything before the first heading.
+    let first = headings.iter().map(|h| h.first_line).min().unwrap_or(0);
+    read_header_lines(&lines[..first], &mut case.header);
+
+    if let Some(h) = pos(HOW_MADE) {
+        read_credentials(&section_body(lines, h, headings), &mut case.reviewer);
+    }
+    if let Some(h) = pos(DOCUMENTS) {
+        case.documents_reviewed = lines_field(&section_body(lines, h, headings));
+    }
+    match pos(SUMMARY) {
+        Some(h) => {
+            if let Some(summary) = summary_field(&section_body(lines, h, headings)) {
+                case.patient = read_patient(&summary);
+                case.summary = Some(summary);
+            }
+        }
+        None => case.problems.push(missing_section(SUMMARY, lines)),
+    }
+    if case.patient.date_of_injury.is_none() {
+        case.patient.date_of_injury = case.header.date_of_injury.clone();
+    }
+
+    match pos(DECISIONS) {
+        Some(h) => {
+            read_items(&section_body(lines, h, headings), &mut case);
+            if case.items.is_empty() {
+                case.problems.push(ParseProblem {
+                    code: "format/no-items".into(),
+                    message: "no disputed item (\"1. <request> is (not) medically necessary\") was found under this heading".into(),
+                    span: h.span,
+                    item: None,
+                });
+            }
+        }
+        None => case.problems.push(ParseProblem {
+            code: "format/no-items".into(),
+            message: format!(
+                "the letter has no \"{DECISIONS}\" section, so no disputed item could be read"
+            ),
+            span: lines.first().map(|l| l.span).unwrap_or_default(),
+            item: None,
+        }),
+    }
+    case
+}
+
+/// An item header: first line, last line, and the joined header text.
+struct Header {
+    start: usize,
+    last: usize,
+    joined: Joined,
+    /// Where the request starts in `joined.text`.
+    request_start: usize,
+}
+
+/// An item header is a numbered line whose first sentence says the request "is (not)
+/// medically necessary", wrapped over at most three lines. A rationale line that happens
+/// to start with a number ("6 weeks ...") is not one: it is lower case or continues a
+/// sentence.
+fn header_at(body: &[Line<'_>], i: usize) -> Option<Header> {
+    let p = patterns();
+    let line = body[i].text;
+    if is_label(line) {
+        return None;
+    }
+    let c = p.numbered.captures(line)?;
+    let rest = c.get(2).unwrap();
+    if !rest
+        .as_str()
+        .starts_with(|ch: char| ch.is_uppercase() || ch.is_ascii_digit())
+    {
+        return None;
+    }
+    if i > 0 && !body[i - 1].text.ends_with(['.', ':']) {
+        return None;
+    }
+    for k in 1..=MAX_HEADER_LINES {
+        let last = i + k - 1;
+        if last >= body.len()
+            || (k > 1 && (is_label(body[last].text) || p.numbered.is_match(body[last].text)))
+        {
+            return None;
+        }
+        let joined = Joined::from_lines(&body[i..=last]);
+        if let Some((s, _, _)) = necessity(&joined.text, rest.start()) {
+            let first_sentence_end = joined.text[rest.start()..]
+                .find(". ")
+                .map(|e| rest.start() + e)
+                .unwrap_or(joined.text.len());
+            return (s <= first_sentence_end).then_some(Header {
+                start: i,
+                last,
+                joined,
+                request_start: rest.start(),
+            });
+        }
+    }
+    None
+}
+
+fn read_items(body: &[Line<'_>], case: &mut Case) {
+    let mut headers = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        match header_at(body, i) {
+            Some(h) => {
+                i = h.last + 1;
+                headers.push(h);
+            }
+            None => i += 1,
+        }
+    }
+    for (k, h) in headers.iter().enumerate() {
+        let end = headers.get(k + 1).map(|n| n.start).unwrap_or(body.len());
+        let n = case.items.len() + 1;
+        let mut item = Item {
+            n,
+            span: body[h.start].span.cover(body[end - 1].span),
+            ..Item::default()
+        };
+        let Some((ds, de, decision)) = necessity(&h.joined.text, h.request_start) else {
+            continue;
+        };
+        item.decision = Some(Value {
+            value: decision,
+            span: h.joined.source_span(ds, de),
+        });
+        let lead = patterns()
+            .request_lead
+            .find(&h.joined.text[h.request_start..ds])
+            .map(|m| m.end())
+            .unwrap_or(0);
+        match sub_field(&h.joined, h.request_start + lead, ds) {
+            Some(f) => item.request = f,
+            None => case.problems.push(ParseProblem {
+                code: "format/missing-request".into(),
+                message: format!("item {n} has a decision but no request text"),
+                span: h.joined.source_span(ds, de),
+                item: Some(n),
+            }),
+        }
+        read_item_fields(&body[h.last + 1..end], &mut item, case);
+        case.items.push(item);
+    }
+}

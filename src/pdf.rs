@@ -1,0 +1,89 @@
+//! Text out of PDF files, with a pure-Rust extractor so no external program is needed.
+//! The extracted text is what gets parsed; positions in findings refer to it.
+
+use crate::letter::ParseProblem;
+use crate::span::Span;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+fn problem(code: &str, message: String) -> ParseProblem {
+    ParseProblem {
+        code: code.into(),
+        message,
+        span: Span::new(0, 0),
+        item: None,
+    }
+}
+
+/// Whether bytes are a PDF, whatever the file is called.
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(5).any(|w| w == b"%PDF-")
+}
+
+/// Extracts the text of every page, pages separated by form feeds (so page-edge running
+/// headers are recognised and line numbers count pages' lines in order).
+pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
+    // The extractor panics on some malformed files; a bad PDF must not end the batch.
+    let pages = catch_unwind(AssertUnwindSafe(|| {
+        pdf_extract::extract_text_from_mem_by_pages(bytes)
+    }));
+    let pages = match pages {
+        Err(_) => {
+            return Err(problem(
+                "format/pdf-unreadable",
+                "the PDF could not be read: the text extractor failed on it (the file may be corrupt or truncated)".into(),
+            ))
+        }
+        Ok(Err(e)) => {
+            return Err(if is_encrypted(bytes) {
+                problem(
+                    "format/pdf-encrypted",
+                    "the PDF is encrypted and has a password; save an unencrypted copy and check that".into(),
+                )
+            } else {
+                problem(
+                    "format/pdf-unreadable",
+                    format!("the PDF could not be read (the file may be corrupt): {e}"),
+                )
+            })
+        }
+        Ok(Ok(pages)) => pages,
+    };
+    let text = pages.join("\x0c");
+    if text.chars().all(|c| c.is_whitespace()) {
+        return Err(problem(
+            "format/pdf-no-text",
+            format!(
+                "the PDF has no text layer ({} page(s) of images only, as a scan has); run OCR first",
+                pages.len()
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+fn is_encrypted(bytes: &[u8]) -> bool {
+    catch_unwind(|| {
+        pdf_extract::Document::load_mem(bytes)
+            .map(|d| d.is_encrypted())
+            .unwrap_or(false)
+    })
+    .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_and_truncated_pdfs_are_findings_not_panics() {
+        for bytes in [
+            &b"%PDF-1.4\n garbage"[..],
+            b"%PDF-",
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog >>",
+        ] {
+            let e = extract_text(bytes).unwrap_err();
+            assert!(e.code.starts_with("format/pdf-"), "{}", e.code);
+        }
+    }
+}
