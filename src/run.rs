@@ -289,8 +289,6 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
     let filter = |p: &Path| config.filter.skip_reason(p);
     let discovery = discover_filtered(&paths, &filter);
     let progress = show_progress(discovery.files.len(), a.quiet);
-    let mut results = evaluate(&discovery, &pack, a.threads, progress)?;
-    apply_levels(&mut results, &config.levels);
 
     // Fingerprints are relative to the baseline file when there is one, else to the
     // configuration file's directory (or the working directory).
@@ -298,6 +296,33 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
         (Some(f), _) | (None, Some(f)) => baseline_root(f),
         _ => config.root.clone(),
     };
+    let deny_warnings = a.deny.is_some() || config.deny_warnings;
+    // Line-oriented output to stdout is written file by file, so memory stays flat however
+    // large the batch.
+    let streamable = matches!(a.format, Format::Jsonl | Format::Concise)
+        && a.output.is_none()
+        && a.write_baseline.is_none()
+        && !a.statistics;
+    if streamable {
+        let known = match &a.baseline {
+            Some(file) => Some(Baseline::read(file)?),
+            None => None,
+        };
+        let summary = stream(
+            &discovery,
+            &pack,
+            &config,
+            &a,
+            known.as_ref(),
+            &fp_root,
+            progress,
+        )?;
+        let failing = summary.findings.error > 0 || (deny_warnings && summary.findings.warning > 0);
+        return Ok(if failing { EXIT_FINDINGS } else { 0 });
+    }
+    let mut results = evaluate(&discovery, &pack, a.threads, progress)?;
+    apply_levels(&mut results, &config.levels);
+
     let mut fps: Vec<Vec<String>> = results
         .iter()
         .map(|r| baseline::fingerprints(r, &fp_root))
@@ -384,7 +409,107 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
             let _ = writeln!(err, "{}", summary.line());
         }
     }
-    let deny_warnings = a.deny.is_some() || config.deny_warnings;
     let failing = summary.findings.error > 0 || (deny_warnings && summary.findings.warning > 0);
     Ok(if failing { EXIT_FINDINGS } else { 0 })
+}
+
+/// Files per batch handed to the worker threads while streaming: large enough to keep the
+/// threads busy, small enough that memory does not grow with the run.
+const STREAM_CHUNK: usize = 256;
+
+/// Checks and writes the batch file by file (JSON Lines or concise), in path order.
+fn stream(
+    discovery: &Discovery,
+    pack: &Pack,
+    config: &Config,
+    a: &CheckArgs,
+    known: Option<&Baseline>,
+    fp_root: &Path,
+    progress: bool,
+) -> Result<Summary, String> {
+    enum Entry<'d> {
+        File(&'d PathBuf),
+        Unreadable(&'d str),
+    }
+    // The same order as the collected run: by the path as printed.
+    let mut entries: Vec<(String, Entry)> = discovery
+        .files
+        .iter()
+        .map(|p| (p.display().to_string(), Entry::File(p)))
+        .chain(
+            discovery
+                .unreadable
+                .iter()
+                .map(|(p, why)| (p.display().to_string(), Entry::Unreadable(why))),
+        )
+        .collect();
+    entries.sort_by(|x, y| x.0.cmp(&y.0));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let bar = if progress {
+        indicatif::ProgressBar::with_draw_target(
+            Some(entries.len() as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let set = known.map(|b| b.set());
+    let mut summary = Summary::empty(discovery.skipped.len());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let io = |e: std::io::Error| e.to_string();
+    for chunk in entries.chunks(STREAM_CHUNK) {
+        let mut results: Vec<FileResult> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|(name, e)| {
+                    let r = match e {
+                        Entry::File(p) => check_path(p, pack),
+                        Entry::Unreadable(why) => FileResult::unreadable(
+                            name,
+                            "format/unreadable",
+                            format!("cannot read: {why}"),
+                        ),
+                    };
+                    bar.inc(1);
+                    r
+                })
+                .collect()
+        });
+        apply_levels(&mut results, &config.levels);
+        for mut r in results {
+            let mut fp = baseline::fingerprints(&r, fp_root);
+            if let Some(set) = &set {
+                let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
+                summary.baselined += keep.iter().filter(|k| !**k).count();
+                let mut k = keep.iter();
+                r.findings.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = keep.iter();
+                fp.retain(|_| *k.next().unwrap_or(&true));
+            }
+            let rep = FileReport::with_fingerprints(&r, &fp);
+            summary.add(&rep);
+            match a.format {
+                Format::Jsonl => {
+                    serde_json::to_writer(&mut out, &rep).map_err(|e| e.to_string())?;
+                    writeln!(out).map_err(io)?;
+                }
+                _ => report::write_concise_file(&mut out, &rep).map_err(io)?,
+            }
+        }
+    }
+    bar.finish_and_clear();
+    match a.format {
+        Format::Jsonl => {
+            serde_json::to_writer(&mut out, &report::model::SummaryLine { summary: &summary })
+                .map_err(|e| e.to_string())?;
+            writeln!(out).map_err(io)?;
+        }
+        _ if !a.quiet => writeln!(out, "{}", summary.line()).map_err(io)?,
+        _ => {}
+    }
+    out.flush().map_err(io)?;
+    Ok(summary)
 }

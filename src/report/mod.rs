@@ -100,13 +100,7 @@ pub fn write(out: &mut dyn Write, format: Format, run: &Run) -> std::io::Result<
         }
         Format::Concise => {
             for r in reports {
-                for f in &r.findings {
-                    writeln!(
-                        out,
-                        "{}:{}:{}: {}[{}] {}",
-                        r.path, f.line, f.column, f.severity, f.rule, f.message
-                    )?;
-                }
+                write_concise_file(out, r)?;
             }
             if !quiet {
                 writeln!(out, "{}", summary.line())?;
@@ -127,6 +121,18 @@ pub fn write(out: &mut dyn Write, format: Format, run: &Run) -> std::io::Result<
             }
         }
         Format::Csv => csv::write(out, reports)?,
+    }
+    Ok(())
+}
+
+/// The concise lines of one file: `path:line:col: severity[rule] message`.
+pub fn write_concise_file(out: &mut dyn Write, r: &FileReport) -> std::io::Result<()> {
+    for f in &r.findings {
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            r.path, f.line, f.column, f.severity, f.rule, f.message
+        )?;
     }
     Ok(())
 }

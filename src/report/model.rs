@@ -176,6 +176,29 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// A summary with nothing counted yet.
+    pub fn empty(skipped: usize) -> Self {
+        Summary::new(&[], skipped)
+    }
+
+    /// Counts one more file (for reports written as they are made).
+    pub fn add(&mut self, r: &FileReport) {
+        for f in &r.findings {
+            match f.severity {
+                "error" => self.findings.error += 1,
+                "warning" => self.findings.warning += 1,
+                _ => self.findings.info += 1,
+            }
+        }
+        self.files += 1;
+        if r.unreadable() {
+            self.unreadable += 1;
+        } else {
+            self.letters += 1;
+        }
+        self.items += r.items.len();
+    }
+
     pub fn new(reports: &[FileReport], skipped: usize) -> Self {
         let mut findings = SeverityCounts::default();
         for f in reports.iter().flat_map(|r| r.findings.iter()) {
