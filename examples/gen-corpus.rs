@@ -185,7 +185,7 @@ fn maximus(c: Class) -> &'static str {
 }
 
 /// Lays text out as extracted PDFs do: wrapped, sometimes double-spaced, CRLF, footers.
-fn layout(r: &mut Rng, text: &str) -> String {
+fn pdf_like(r: &mut Rng, text: &str) -> String {
     let double = r.chance(0.5);
     let crlf = r.chance(0.2);
     let nl = if crlf { "\r\n" } else { "\n" };
@@ -221,6 +221,96 @@ fn layout(r: &mut Rng, text: &str) -> String {
         }
     }
     out
+}
+
+/// One item of a generated letter.
+struct ItemSpec {
+    request: &'static str,
+    overturned: bool,
+    guideline: &'static str,
+    rationale: String,
+}
+
+/// Everything a layout needs to write a letter.
+struct LetterSpec {
+    n: usize,
+    header: bool,
+    doi: String,
+    state: &'static str,
+    spec: &'static str,
+    summary: String,
+    items: Vec<ItemSpec>,
+}
+
+/// Layout A: "1 <request>: Upheld", with the MAXIMUS guideline line.
+fn render_a(l: &LetterSpec, r: &mut Rng) -> String {
+    let mut text = String::new();
+    if l.header {
+        let _ = writeln!(
+            text,
+            "Case Number: CM15-{:07}  Date Assigned: 03/02/2015\nDate of Injury: {}  Decision Date: {:02}/{:02}/2015\nUR Denial Date: 02/10/2015  Priority: Standard\nApplication Received: 02/20/2015",
+            l.n,
+            l.doi,
+            1 + r.below(12),
+            1 + r.below(28)
+        );
+    }
+    let _ = writeln!(text, "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file to an expert reviewer.\nThe Expert Reviewer has the following credentials:\nState(s) of Licensure: {}\nCertification(s)/Specialty: {}\nCLINICAL CASE SUMMARY\nThe expert reviewer developed the following clinical case summary based on a review of the case file, including all medical records:", l.state, l.spec);
+    let _ = writeln!(text, "{}", l.summary);
+    let _ = writeln!(text, "IMR ISSUES, DECISIONS AND RATIONALES\nThe Final Determination was based on decisions for the disputed items/services set forth below:");
+    for it in &l.items {
+        let _ = writeln!(
+            text,
+            "1 {}: {}\nClaims Administrator guideline: Decision based on MTUS ACOEM Chapter 12 Low Back Complaints.\nMAXIMUS guideline: {}\nDecision rationale: {}",
+            it.request,
+            if it.overturned { "Overturned" } else { "Upheld" },
+            it.guideline,
+            it.rationale
+        );
+    }
+    text
+}
+
+/// Layout B: the 2013-2014 notice, "1. <request> is (not) medically necessary".
+fn render_b(l: &LetterSpec, _r: &mut Rng) -> String {
+    let mut text = format!(
+        "MAXIMUS FEDERAL SERVICES, INC.\nIndependent Medical Review\nNotice of Independent Medical Review Determination\nIMR Case Number: CM13-{:07}\nDate of Injury: {}\nUR Denial Date: 08/30/2013\nPriority: Standard\nApplication Received: 09/12/2013\nTreatment(s) in Dispute: {}\nFinal Determination: see the decisions below.\n",
+        l.n,
+        l.doi,
+        l.items.iter().map(|i| i.request).collect::<Vec<_>>().join(", ")
+    );
+    let _ = writeln!(text, "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file to an expert reviewer.\nThe Expert Reviewer has the following credentials:\nState(s) of Licensure: {}\nCertification(s)/Specialty: {}\nDOCUMENTS REVIEWED\n- Utilization review determination dated 08/30/2013\n- Primary treating physician progress reports\nCLINICAL CASE SUMMARY\n{}\nIMR DECISION(S) AND RATIONALE(S)\nThe Final Determination is based on the decisions for the disputed items/services set forth below:", l.state, l.spec, l.summary);
+    for (k, it) in l.items.iter().enumerate() {
+        let _ = writeln!(
+            text,
+            "{}. {} is {}medically necessary and appropriate.\nThe Claims Administrator based its decision on the MTUS ACOEM Chapter 12 Low Back Complaints.\nThe Expert Reviewer based his/her decision on the {}\nRationale for the Decision:\n{}",
+            k + 1,
+            it.request,
+            if it.overturned { "" } else { "not " },
+            it.guideline.trim_start_matches("Decision based on "),
+            it.rationale
+        );
+    }
+    text
+}
+
+/// Layout C: "MEDICAL PROFESSIONAL REVIEW", one item, determination in words.
+fn render_c(l: &LetterSpec, _r: &mut Rng) -> String {
+    let it = &l.items[0];
+    format!(
+        "MEDICAL PROFESSIONAL REVIEW\nIMR Case Number: CM14-{:07}\nDate of Injury: {}   UR Denial Date: 07/10/2014\nISSUE AT DISPUTE: {}\nCASE SUMMARY:\n{}\nDOCUMENTS REVIEWED FOR DETERMINATION:\nProgress reports\nMEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:\n{} It addresses the request.\nRATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n{}\nDETERMINATION: The requested {} is {}medically necessary. The denial is {}.\nMEDICAL REVIEWER QUALIFICATIONS:\nState(s) of Licensure: {}. Certification(s)/Specialty: {}\n",
+        l.n,
+        l.doi,
+        it.request,
+        l.summary,
+        it.guideline.replace("Decision based on ", ""),
+        it.rationale,
+        it.request,
+        if it.overturned { "" } else { "not " },
+        if it.overturned { "overturned" } else { "upheld" },
+        l.state,
+        l.spec
+    )
 }
 
 fn main() {
@@ -297,32 +387,27 @@ fn generate(letters: usize, out: &std::path::Path, seed: u64, rate: f64) {
             y + 1 + r.below(2)
         );
         let (state, spec) = specialties[r.below(specialties.len())];
-        let mut text = String::new();
-        if r.chance(0.5) {
-            let _ = writeln!(
-                text,
-                "Case Number: CM15-{:07}  Date Assigned: 03/02/2015\nDate of Injury: {doi}  Decision Date: {:02}/{:02}/2015\nUR Denial Date: 02/10/2015  Priority: Standard\nApplication Received: 02/20/2015",
-                n,
-                1 + r.below(12),
-                1 + r.below(28)
-            );
-        }
-        let _ = writeln!(text, "HOW THE IMR FINAL DETERMINATION WAS MADE\nMAXIMUS Federal Services sent the complete case file to an expert reviewer.\nThe Expert Reviewer has the following credentials:\nState(s) of Licensure: {state}\nCertification(s)/Specialty: {spec}\nCLINICAL CASE SUMMARY\nThe expert reviewer developed the following clinical case summary based on a review of the case file, including all medical records:");
-        let _ = writeln!(text, "{}", summary(&mut r, s, age, male, &doi, &visit));
-        let _ = writeln!(text, "IMR ISSUES, DECISIONS AND RATIONALES\nThe Final Determination was based on decisions for the disputed items/services set forth below:");
+        let summary_text = summary(&mut r, s, age, male, &doi, &visit);
+        // Layout C letters dispute one item.
+        let which = r.below(3);
+        let classes = if which == 2 {
+            classes[..1].to_vec()
+        } else {
+            classes
+        };
+        let flip = flip.filter(|&j| j < classes.len());
         let mut items = Vec::new();
+        let mut specs = Vec::new();
         for (j, &c) in classes.iter().enumerate() {
             let (over, rule) = implied(s, c);
             let flipped = flip == Some(j);
             let decision = over != flipped;
-            let _ = writeln!(
-                text,
-                "1 {}: {}\nClaims Administrator guideline: Decision based on MTUS ACOEM Chapter 12 Low Back Complaints.\nMAXIMUS guideline: {}\nDecision rationale: {}",
-                request(&mut r, c),
-                if decision { "Overturned" } else { "Upheld" },
-                maximus(c),
-                rationale(&mut r, c, decision)
-            );
+            specs.push(ItemSpec {
+                request: request(&mut r, c),
+                overturned: decision,
+                guideline: maximus(c),
+                rationale: rationale(&mut r, c, decision),
+            });
             items.push(format!(
                 r#"{{"n":{},"class":"{}","decision":"{}","planted":{}}}"#,
                 j + 1,
@@ -335,12 +420,27 @@ fn generate(letters: usize, out: &std::path::Path, seed: u64, rate: f64) {
                 }
             ));
         }
+        let spec = LetterSpec {
+            n,
+            header: r.chance(0.5),
+            doi: doi.clone(),
+            state,
+            spec,
+            summary: summary_text,
+            items: specs,
+        };
+        let text = match which {
+            0 => render_a(&spec, &mut r),
+            1 => render_b(&spec, &mut r),
+            _ => render_c(&spec, &mut r),
+        };
         let name = dir.join(format!("letter-{n:07}.txt"));
-        std::fs::write(&name, layout(&mut r, &text)).expect("write letter");
+        std::fs::write(&name, pdf_like(&mut r, &text)).expect("write letter");
         let _ = writeln!(
             manifest,
-            r#"{{"file":"{}","items":[{}]}}"#,
+            r#"{{"file":"{}","layout":"{}","items":[{}]}}"#,
             name.display(),
+            ["A", "B", "C"][which],
             items.join(",")
         );
     }

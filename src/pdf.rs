@@ -3,7 +3,32 @@
 
 use crate::letter::ParseProblem;
 use crate::span::Span;
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
+
+thread_local! {
+    /// Set while the extractor runs on this thread: its panics are expected and reported
+    /// as a finding, so the panic message is not printed.
+    static EXPECTED_PANIC: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching its panic silently; other threads' panics print as usual.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !EXPECTED_PANIC.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    EXPECTED_PANIC.with(|q| q.set(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    EXPECTED_PANIC.with(|q| q.set(false));
+    r
+}
 
 fn problem(code: &str, message: String) -> ParseProblem {
     ParseProblem {
@@ -24,9 +49,7 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 /// headers are recognised and line numbers count pages' lines in order).
 pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
     // The extractor panics on some malformed files; a bad PDF must not end the batch.
-    let pages = catch_unwind(AssertUnwindSafe(|| {
-        pdf_extract::extract_text_from_mem_by_pages(bytes)
-    }));
+    let pages = quietly(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
     let pages = match pages {
         Err(_) => {
             return Err(problem(
@@ -63,7 +86,7 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
 }
 
 fn is_encrypted(bytes: &[u8]) -> bool {
-    catch_unwind(|| {
+    quietly(|| {
         pdf_extract::Document::load_mem(bytes)
             .map(|d| d.is_encrypted())
             .unwrap_or(false)

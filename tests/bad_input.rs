@@ -202,3 +202,21 @@ fn deeply_nested_yaml_is_refused_quickly() {
     let err = rule_error(&y);
     assert!(err.contains("nested more than 64 levels"), "{err}");
 }
+
+/// Found by the `pdf` fuzz target: the PDF extractor panics on this file. The panic is
+/// caught, silently, and the file is a located `format` error.
+#[test]
+fn a_pdf_that_crashes_the_extractor_is_a_finding() {
+    let pdf = root().join("fixtures/pdf/303-fuzz-missing-font.pdf");
+    let out = imrlint()
+        .args(["check", "--format", "jsonl"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let first: Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(first["findings"][0]["rule"], "format/pdf-unreadable");
+}
