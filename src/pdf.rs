@@ -49,7 +49,16 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 /// headers are recognised and line numbers count pages' lines in order).
 pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
     // The extractor panics on some malformed files; a bad PDF must not end the batch.
+    // Two extractors: pdf-extract lays text out by position, but loses lines on some
+    // producers (Ghostscript output, for one); lopdf's reader follows the text operators.
+    // The one that recovers more text wins.
     let pages = quietly(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    let simple = quietly(|| operator_text(bytes)).ok().flatten();
+    let pages = match (pages, simple) {
+        (Ok(Ok(a)), Some(b)) if visible(&b) > visible(&a) => Ok(Ok(b)),
+        (Err(_) | Ok(Err(_)), Some(b)) if visible(&b) > 0 => Ok(Ok(b)),
+        (p, _) => p,
+    };
     let pages = match pages {
         Err(_) => {
             return Err(problem(
@@ -83,6 +92,27 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
         ));
     }
     Ok(text)
+}
+
+/// Characters other than white space, over all pages.
+fn visible(pages: &[String]) -> usize {
+    pages
+        .iter()
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).count())
+        .sum()
+}
+
+/// The text of each page as lopdf reads its text operators.
+fn operator_text(bytes: &[u8]) -> Option<Vec<String>> {
+    let doc = pdf_extract::Document::load_mem(bytes).ok()?;
+    if doc.is_encrypted() {
+        return None;
+    }
+    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
+    numbers
+        .iter()
+        .map(|n| doc.extract_text(&[*n]).ok())
+        .collect()
 }
 
 fn is_encrypted(bytes: &[u8]) -> bool {
