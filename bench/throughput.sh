@@ -28,7 +28,7 @@ for n in "${sizes[@]}"; do
   [ -d "$dir" ] || target/release/examples/gen-corpus --letters "$n" --out "$dir" 2>/dev/null
   mb=$(du -sm --apparent-size "$dir" | cut -f1)
   # Warm the page cache.
-  cat "$dir"/*/*.txt > /dev/null
+  find "$dir" -name "*.txt" -print0 | xargs -0 cat > /dev/null
   read -r rg_s rg_kb < <( { /usr/bin/time -f "%e %M" rg -j "$threads" -c -i -F -f "$phrases" "$dir" > /dev/null; } 2>&1 | tail -1 )
   read -r im_s im_kb < <( { /usr/bin/time -f "%e %M" $bin check --no-config --threads "$threads" --format jsonl "$dir" > /dev/null; } 2>&1 | tail -1 )
   ratio=$(awk -v a="$rg_s" -v b="$im_s" 'BEGIN { printf "%.2f", a / b }')

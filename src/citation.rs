@@ -115,12 +115,12 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        not_mtus: Regex::new(
+        not_mtus: crate::re::compile(
             r"(?i)\b(?:did\s+not|didn't|does\s+not)\s+base\s+(?:their|his|her|its|the)\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS|\bnon-?\s*MTUS\b",
         )
         .unwrap(),
         // Order matters: the specific MTUS parts before the bare "ACOEM"/"MTUS".
-        source: Regex::new(
+        source: crate::re::compile(
             r"(?ix)
             (?P<acu>acupuncture\s+medical\s+treatment\s+guidelines?)
             |(?P<post>post-?\s*surgical\s+(?:treatment\s+)?guidelines?|\bPSTG\b)
@@ -131,10 +131,10 @@ fn patterns() -> &'static Patterns {
             ",
         )
         .unwrap(),
-        mtus_silent: Regex::new(r"(?i)^\s+(?:does\s+not|doesn't|did\s+not|is\s+silent|fails\s+to)\b").unwrap(),
-        chapter: Regex::new(r"(?i)\bchapter\s+(\d{1,2})\b(?:\s*[:,-]?\s*([A-Z][A-Za-z,&/' -]*?))?(?:\s*[,.;(]|\s+Pages?\b|\s+p\.|\s*$)").unwrap(),
-        pages: Regex::new(r"(?i)\b(?:page\s*\(s\)|pages?|pp?\.)\s*:?\s*((?:\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*(?:,|&|and)\s*)?)+)").unwrap(),
-        page_item: Regex::new(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?").unwrap(),
+        mtus_silent: crate::re::compile(r"(?i)^\s+(?:does\s+not|doesn't|did\s+not|is\s+silent|fails\s+to)\b").unwrap(),
+        chapter: crate::re::compile(r"(?i)\bchapter\s+(\d{1,2})\b(?:\s*[:,-]?\s*([A-Z][A-Za-z,&/' -]*?))?(?:\s*[,.;(]|\s+Pages?\b|\s+p\.|\s*$)").unwrap(),
+        pages: crate::re::compile(r"(?i)\b(?:page\s*\(s\)|pages?|pp?\.)\s*:?\s*((?:\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*(?:,|&|and)\s*)?)+)").unwrap(),
+        page_item: crate::re::compile(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?").unwrap(),
     })
 }
 
@@ -299,7 +299,8 @@ fn topic_after_source(part: &str) -> Option<String> {
 fn other_citation_text(text: &str) -> Option<&str> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?i)(?:non-?\s*MTUS\s+citation\s*[:x]?\s*|decision\s+based\s+on\s+)").unwrap()
+        crate::re::compile(r"(?i)(?:non-?\s*MTUS\s+citation\s*[:x]?\s*|decision\s+based\s+on\s+)")
+            .unwrap()
     });
     let m = re.find_iter(text).last()?;
     let rest = &text[m.end()..];

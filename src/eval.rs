@@ -637,7 +637,7 @@ mod citation {
                 // next to an MTUS one.
                 static DISCLAIMER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
                 let re = DISCLAIMER.get_or_init(|| {
-                    regex::Regex::new(r"(?i)\b(?:did\s+not|didn't|does\s+not|do\s+not)\s+base\s+\w+\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS\b").unwrap()
+                    crate::re::compile(r"(?i)\b(?:did\s+not|didn't|does\s+not|do\s+not)\s+base\s+\w+\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS\b").unwrap()
                 });
                 if !c.not_based_on_mtus || !re.is_match(&c.text) {
                     return false;

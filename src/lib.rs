@@ -11,6 +11,7 @@ pub mod input;
 pub mod letter;
 pub mod negex_eval;
 pub mod pdf;
+pub mod re;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -278,7 +278,7 @@ struct NumPatterns {
 fn num_patterns() -> &'static NumPatterns {
     static P: OnceLock<NumPatterns> = OnceLock::new();
     P.get_or_init(|| {
-        let r = |s: String| Regex::new(&s).unwrap();
+        let r = |s: String| crate::re::compile(&s).unwrap();
         NumPatterns {
             // "2x6", "2 x 6", "3x/week x 4 weeks", "2 times a week for 6 weeks"
             freq: r(format!(

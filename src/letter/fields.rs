@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap())
+    RE.get_or_init(|| crate::re::compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap())
 }
 
 /// Reads the first US-style date (MM/DD/YYYY or MM/DD/YY) in `field_text[start..]`.
@@ -37,7 +37,7 @@ const HEADER_KEYS: &str = r"Case\s+Number|IMR\s+Case\s+Number|Date\s+Assigned|Da
 
 fn header_key_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(&format!(r"(?i)\b({HEADER_KEYS})\s*:")).unwrap())
+    RE.get_or_init(|| crate::re::compile(&format!(r"(?i)\b({HEADER_KEYS})\s*:")).unwrap())
 }
 
 /// Reads "Key: value" pairs (several may share a line) into the header.
@@ -88,12 +88,12 @@ fn credential_patterns() -> &'static CredentialPatterns {
     P.get_or_init(|| CredentialPatterns {
         // Form labels, and the same facts said in a sentence ("board certified in
         // Orthopaedic Surgery and licensed in California").
-        key: Regex::new(
+        key: crate::re::compile(
             r"(?i)\b(state\(s\)\s+of\s+licensure\s*:|certification\(s\)\s*/\s*specialty\s*:|(?:is\s+)?licensed\s+(?:to\s+practice\s+(?:medicine\s+)?)?in(?:\s+the\s+state\s+of)?\b|board[- ]certified\s+in\b)\s*",
         )
         .unwrap(),
-        value_end: Regex::new(r"(?i)\.(?:\s|$)|\s+and\s+(?:is|has|holds|was)\b|\s+and\s+(?:is\s+)?licensed\b|;\s+(?:is|has)\b").unwrap(),
-        boilerplate: Regex::new(
+        value_end: crate::re::compile(r"(?i)\.(?:\s|$)|\s+and\s+(?:is|has|holds|was)\b|\s+and\s+(?:is\s+)?licensed\b|;\s+(?:is|has)\b").unwrap(),
+        boilerplate: crate::re::compile(
             r"(?i)^the\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary.*?(?:records|file)\s*:\s*",
         )
         .unwrap(),
@@ -192,13 +192,13 @@ struct PatientPatterns {
 fn patient_patterns() -> &'static PatientPatterns {
     static P: OnceLock<PatientPatterns> = OnceLock::new();
     P.get_or_init(|| PatientPatterns {
-        age: Regex::new(r"(?i)\b(\d{1,3})[- ]?(?:year|yr)s?[- ]?old\b|\bage[d:]?\s+(\d{1,3})\b").unwrap(),
-        sex: Regex::new(r"(?i)\b(male|female|man|woman|gentleman|lady)\b").unwrap(),
-        injury: Regex::new(
+        age: crate::re::compile(r"(?i)\b(\d{1,3})[- ]?(?:year|yr)s?[- ]?old\b|\bage[d:]?\s+(\d{1,3})\b").unwrap(),
+        sex: crate::re::compile(r"(?i)\b(male|female|man|woman|gentleman|lady)\b").unwrap(),
+        injury: crate::re::compile(
             r"(?i)\b(?:injury|injured|date\s+of\s+injury|DOI)\b[^.]{0,40}?\b(?:on|of|dated|:)\s*(\d{1,2}/\d{1,2}/\d{2,4})",
         )
         .unwrap(),
-        visit: Regex::new(
+        visit: crate::re::compile(
             r"(?i)\b(?:visit|evaluation|exam(?:ination)?|report|note|progress\s+report|follow[- ]up|seen|office\s+visit|consultation)\b[^.]{0,30}?\b(?:dated|on|of)\s+(\d{1,2}/\d{1,2}/\d{2,4})|\bon\s+(\d{1,2}/\d{1,2}/\d{4}),?\s+(?:the\s+)?(?:injured\s+worker|patient|claimant|employee)",
         )
         .unwrap(),

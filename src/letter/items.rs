@@ -20,15 +20,15 @@ fn patterns() -> &'static Patterns {
         // Layout A labels ("Claims Administrator guideline:") and layout B sentences ("The
         // Claims Administrator based its decision on ..."), where the label is the
         // sentence's opening words.
-        label: Regex::new(
+        label: crate::re::compile(
             r"(?i)^(?:(claims\s+administrator\s+guidelines?|(?:maximus|expert\s+reviewer|reviewer)\s+guidelines?|decision\s+rationale|rationale\s+for\s+the\s+decision)\s*:|the\s+(claims\s+administrator|expert\s+reviewer)\s+based\s+(?:its|his/her|his|her|their)\s+decision\s+on\b)\s*",
         )
         .unwrap(),
-        necessity: Regex::new(
+        necessity: crate::re::compile(
             r"(?i)\b(?:is|are|was|were)\s+(not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?",
         )
         .unwrap(),
-        denial: Regex::new(
+        denial: crate::re::compile(
             r"(?i)^\W*(upheld|overturned)\b|\b(?:denial|decision|request)\s+(?:is|was)\s+(?:hereby\s+)?(upheld|overturned|reversed)\b",
         )
         .unwrap(),

@@ -26,14 +26,14 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        decision_tail: Regex::new(r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$").unwrap(),
+        decision_tail: crate::re::compile(r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$").unwrap(),
         numbered: numbered_item(),
     })
 }
 
 /// An item number at the start of a line: "1", "1.", "2)", "Issue 3", "Item 2:".
 pub fn numbered_item() -> Regex {
-    Regex::new(r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$").unwrap()
+    crate::re::compile(r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$").unwrap()
 }
 
 /// Parses a letter whose lines are already split; `headings` are the layout's headings found.

@@ -34,7 +34,8 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         numbered: numbered_item(),
-        request_lead: Regex::new(r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)").unwrap(),
+        request_lead: crate::re::compile(r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)")
+            .unwrap(),
     })
 }
 

@@ -46,7 +46,7 @@ fn question() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // "Is the requested MRI of the lumbar spine medically necessary?" / "Whether ..."
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^(?:is|are|whether)\s+(?:the\s+)?(?:requested\s+|request\s+for\s+)?(.+?)\s+(?:is\s+|are\s+)?medically\s+necessary\W*$").unwrap()
+        crate::re::compile(r"(?i)^(?:is|are|whether)\s+(?:the\s+)?(?:requested\s+|request\s+for\s+)?(.+?)\s+(?:is\s+|are\s+)?medically\s+necessary\W*$").unwrap()
     })
 }
 

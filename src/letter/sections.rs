@@ -50,6 +50,18 @@ pub fn find_headings(lines: &[Line<'_>], wanted: &[&str]) -> Vec<Heading> {
 }
 
 fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) -> Option<Heading> {
+    // Most lines are prose: rule them out on their first few letters before building keys.
+    let lead: String = lines
+        .get(i)?
+        .text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .take(6)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if !keys.iter().any(|k| k.starts_with(&lead)) {
+        return None;
+    }
     let mut prefix = String::new();
     for n in 1..=MAX_HEADING_LINES {
         let line = lines.get(i + n - 1)?;

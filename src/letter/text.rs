@@ -21,7 +21,7 @@ fn page_footer() -> &'static Regex {
     // "Page 2 of 5", "- 3 -", "2/5", and running footers that end or start with a page
     // count ("IMR Case Number CM13-0001234 Page 2 of 4").
     RE.get_or_init(|| {
-        Regex::new(
+        crate::re::compile(
             r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|.{0,70}\bpage\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+\b.{0,70})$",
         )
         .unwrap()
