@@ -74,7 +74,25 @@ pub fn discover_filtered(paths: &[PathBuf], filter: SkipFilter) -> Discovery {
     d
 }
 
+/// Something discovery found, in walk order.
+pub enum Found {
+    File(PathBuf),
+    Skipped(PathBuf, &'static str),
+    Unreadable(PathBuf, String),
+}
+
 fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
+    walk_visit(root, filter, &mut |f| match f {
+        Found::File(p) => d.files.push(p),
+        Found::Skipped(p, why) => d.skipped.push((p, why)),
+        Found::Unreadable(p, why) => d.unreadable.push((p, why)),
+    });
+}
+
+/// Walks one directory, reporting each entry as it is found, in walkdir's order (each
+/// directory's entries sorted by name, depth first): the same order as sorted paths, so
+/// a caller can stream without collecting every path first.
+pub fn walk_visit(root: &Path, filter: SkipFilter, visit: &mut dyn FnMut(Found)) {
     let mut it = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -87,7 +105,7 @@ fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| root.to_path_buf());
-                d.unreadable.push((
+                visit(Found::Unreadable(
                     p,
                     e.io_error()
                         .map(|io| io.to_string())
@@ -101,7 +119,7 @@ fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
             if entry.file_type().is_dir() {
                 it.skip_current_dir();
             }
-            d.skipped.push((p.to_path_buf(), "hidden"));
+            visit(Found::Skipped(p.to_path_buf(), "hidden"));
             continue;
         }
         if entry.file_type().is_dir() {
@@ -112,14 +130,14 @@ fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         if is_expected_file(p) {
-            d.skipped.push((p.to_path_buf(), "expected-findings file"));
+            visit(Found::Skipped(p.to_path_buf(), "expected-findings file"));
             continue;
         }
         // Folders hold other YAML and JSON too (rule packs, imrlint.yaml, baselines); while
         // walking, only files that look like a structured case are read as one.
         let structured = matches!(ext.as_deref(), Some("yaml" | "yml" | "json"));
         if structured && entry.file_type().is_file() && !looks_like_case(p) {
-            d.skipped.push((p.to_path_buf(), "not a structured case"));
+            visit(Found::Skipped(p.to_path_buf(), "not a structured case"));
             continue;
         }
         let is_letter = ext
@@ -127,7 +145,7 @@ fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
             .is_some_and(|e| LETTER_EXTENSIONS.contains(&e));
         if is_letter {
             if let Some(why) = filter(p) {
-                d.skipped.push((p.to_path_buf(), why));
+                visit(Found::Skipped(p.to_path_buf(), why));
                 continue;
             }
         }
@@ -135,16 +153,16 @@ fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
             // Links are followed only when they point at a file; a link to a directory
             // could loop.
             match std::fs::metadata(p) {
-                Ok(m) if m.is_file() && is_letter => d.files.push(p.to_path_buf()),
-                Ok(_) => d.skipped.push((p.to_path_buf(), "symbolic link")),
-                Err(e) => d.unreadable.push((p.to_path_buf(), e.to_string())),
+                Ok(m) if m.is_file() && is_letter => visit(Found::File(p.to_path_buf())),
+                Ok(_) => visit(Found::Skipped(p.to_path_buf(), "symbolic link")),
+                Err(e) => visit(Found::Unreadable(p.to_path_buf(), e.to_string())),
             }
         } else if !entry.file_type().is_file() {
-            d.skipped.push((p.to_path_buf(), "not a regular file"));
+            visit(Found::Skipped(p.to_path_buf(), "not a regular file"));
         } else if is_letter {
-            d.files.push(p.to_path_buf());
+            visit(Found::File(p.to_path_buf()));
         } else {
-            d.skipped.push((p.to_path_buf(), "not a letter file"));
+            visit(Found::Skipped(p.to_path_buf(), "not a letter file"));
         }
     }
 }

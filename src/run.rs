@@ -4,7 +4,7 @@
 use crate::baseline::{self, Baseline};
 use crate::check::{check_path, FileResult};
 use crate::config::{self, Config, Level};
-use crate::input::{discover_filtered, Discovery};
+use crate::input::{discover_filtered, Discovery, Found};
 use crate::report::{self, sarif::FORMAT_RULES, FileReport, Format, HumanOptions, Summary};
 use crate::rules::error::RuleDiagnostic;
 use crate::rules::{self, Pack, RuleError};
@@ -196,7 +196,8 @@ pub fn evaluate(
             format!("cannot read: {why}"),
         ));
     }
-    results.sort_by(|x, y| x.path.cmp(&y.path));
+    // Path order (component by component), the order a sorted walk produces.
+    results.sort_by(|x, y| Path::new(&x.path).cmp(Path::new(&y.path)));
     Ok(results)
 }
 
@@ -287,8 +288,6 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
         a.paths.clone()
     };
     let filter = |p: &Path| config.filter.skip_reason(p);
-    let discovery = discover_filtered(&paths, &filter);
-    let progress = show_progress(discovery.files.len(), a.quiet);
 
     // Fingerprints are relative to the baseline file when there is one, else to the
     // configuration file's directory (or the working directory).
@@ -308,18 +307,60 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
             Some(file) => Some(Baseline::read(file)?),
             None => None,
         };
-        let summary = stream(
-            &discovery,
-            &pack,
-            &config,
-            &a,
-            known.as_ref(),
-            &fp_root,
-            progress,
-        )?;
+        let summary = if paths.len() == 1 && paths[0].is_dir() {
+            // One folder: walk and check at once, never holding the list of paths.
+            let mut st = Streamer::new(&pack, &config, &a, known.as_ref(), &fp_root, None)?;
+            let mut chunk = Vec::with_capacity(STREAM_CHUNK);
+            let mut failed: Option<String> = None;
+            crate::input::walk_visit(&paths[0], &filter, &mut |found| {
+                if failed.is_some() {
+                    return;
+                }
+                match found {
+                    Found::File(p) => chunk.push(Item::File(p)),
+                    Found::Unreadable(p, why) => chunk.push(Item::Unreadable(p, why)),
+                    Found::Skipped(..) => st.summary.skipped += 1,
+                }
+                if chunk.len() == STREAM_CHUNK {
+                    if let Err(e) = st.process(&chunk) {
+                        failed = Some(e);
+                    }
+                    chunk.clear();
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            st.process(&chunk)?;
+            st.finish()?
+        } else {
+            let discovery = discover_filtered(&paths, &filter);
+            let progress = show_progress(discovery.files.len(), a.quiet);
+            let mut items: Vec<Item> = discovery
+                .files
+                .iter()
+                .map(|p| Item::File(p.clone()))
+                .chain(
+                    discovery
+                        .unreadable
+                        .iter()
+                        .map(|(p, why)| Item::Unreadable(p.clone(), why.clone())),
+                )
+                .collect();
+            items.sort_by(|x, y| x.path().cmp(y.path()));
+            let total = progress.then_some(items.len());
+            let mut st = Streamer::new(&pack, &config, &a, known.as_ref(), &fp_root, total)?;
+            st.summary.skipped = discovery.skipped.len();
+            for chunk in items.chunks(STREAM_CHUNK) {
+                st.process(chunk)?;
+            }
+            st.finish()?
+        };
         let failing = summary.findings.error > 0 || (deny_warnings && summary.findings.warning > 0);
         return Ok(if failing { EXIT_FINDINGS } else { 0 });
     }
+    let discovery = discover_filtered(&paths, &filter);
+    let progress = show_progress(discovery.files.len(), a.quiet);
     let mut results = evaluate(&discovery, &pack, a.threads, progress)?;
     apply_levels(&mut results, &config.levels);
 
@@ -417,58 +458,77 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
 /// threads busy, small enough that memory does not grow with the run.
 const STREAM_CHUNK: usize = 256;
 
-/// Checks and writes the batch file by file (JSON Lines or concise), in path order.
-fn stream(
-    discovery: &Discovery,
-    pack: &Pack,
-    config: &Config,
-    a: &CheckArgs,
-    known: Option<&Baseline>,
-    fp_root: &Path,
-    progress: bool,
-) -> Result<Summary, String> {
-    enum Entry<'d> {
-        File(&'d PathBuf),
-        Unreadable(&'d str),
+/// An input of a streamed run.
+enum Item {
+    File(PathBuf),
+    Unreadable(PathBuf, String),
+}
+
+impl Item {
+    fn path(&self) -> &Path {
+        match self {
+            Item::File(p) | Item::Unreadable(p, _) => p,
+        }
     }
-    // The same order as the collected run: by the path as printed.
-    let mut entries: Vec<(String, Entry)> = discovery
-        .files
-        .iter()
-        .map(|p| (p.display().to_string(), Entry::File(p)))
-        .chain(
-            discovery
-                .unreadable
-                .iter()
-                .map(|(p, why)| (p.display().to_string(), Entry::Unreadable(why))),
-        )
-        .collect();
-    entries.sort_by(|x, y| x.0.cmp(&y.0));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let bar = if progress {
-        indicatif::ProgressBar::with_draw_target(
-            Some(entries.len() as u64),
-            indicatif::ProgressDrawTarget::stderr(),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let set = known.map(|b| b.set());
-    let mut summary = Summary::empty(discovery.skipped.len());
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let io = |e: std::io::Error| e.to_string();
-    for chunk in entries.chunks(STREAM_CHUNK) {
-        let mut results: Vec<FileResult> = pool.install(|| {
+}
+
+/// Checks and writes a batch file by file (JSON Lines or concise), chunk by chunk, in
+/// path order; keeps only the summary.
+struct Streamer<'r> {
+    pack: &'r Pack,
+    config: &'r Config,
+    a: &'r CheckArgs,
+    set: Option<std::collections::BTreeSet<&'r str>>,
+    fp_root: &'r Path,
+    pool: rayon::ThreadPool,
+    bar: indicatif::ProgressBar,
+    summary: Summary,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl<'r> Streamer<'r> {
+    fn new(
+        pack: &'r Pack,
+        config: &'r Config,
+        a: &'r CheckArgs,
+        known: Option<&'r Baseline>,
+        fp_root: &'r Path,
+        progress_total: Option<usize>,
+    ) -> Result<Self, String> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(a.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| format!("cannot start worker threads: {e}"))?;
+        let bar = match progress_total {
+            Some(n) => indicatif::ProgressBar::with_draw_target(
+                Some(n as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            ),
+            None => indicatif::ProgressBar::hidden(),
+        };
+        Ok(Streamer {
+            pack,
+            config,
+            a,
+            set: known.map(|b| b.set()),
+            fp_root,
+            pool,
+            bar,
+            summary: Summary::empty(0),
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+        })
+    }
+
+    fn process(&mut self, chunk: &[Item]) -> Result<(), String> {
+        let (pack, bar) = (self.pack, &self.bar);
+        let mut results: Vec<FileResult> = self.pool.install(|| {
             chunk
                 .par_iter()
-                .map(|(name, e)| {
-                    let r = match e {
-                        Entry::File(p) => check_path(p, pack),
-                        Entry::Unreadable(why) => FileResult::unreadable(
-                            name,
+                .map(|item| {
+                    let r = match item {
+                        Item::File(p) => check_path(p, pack),
+                        Item::Unreadable(p, why) => FileResult::unreadable(
+                            &p.display().to_string(),
                             "format/unreadable",
                             format!("cannot read: {why}"),
                         ),
@@ -478,38 +538,49 @@ fn stream(
                 })
                 .collect()
         });
-        apply_levels(&mut results, &config.levels);
+        apply_levels(&mut results, &self.config.levels);
+        let io = |e: std::io::Error| e.to_string();
         for mut r in results {
-            let mut fp = baseline::fingerprints(&r, fp_root);
-            if let Some(set) = &set {
+            let mut fp = baseline::fingerprints(&r, self.fp_root);
+            if let Some(set) = &self.set {
                 let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
-                summary.baselined += keep.iter().filter(|k| !**k).count();
+                self.summary.baselined += keep.iter().filter(|k| !**k).count();
                 let mut k = keep.iter();
                 r.findings.retain(|_| *k.next().unwrap_or(&true));
                 let mut k = keep.iter();
                 fp.retain(|_| *k.next().unwrap_or(&true));
             }
             let rep = FileReport::with_fingerprints(&r, &fp);
-            summary.add(&rep);
-            match a.format {
+            self.summary.add(&rep);
+            match self.a.format {
                 Format::Jsonl => {
-                    serde_json::to_writer(&mut out, &rep).map_err(|e| e.to_string())?;
-                    writeln!(out).map_err(io)?;
+                    serde_json::to_writer(&mut self.out, &rep).map_err(|e| e.to_string())?;
+                    writeln!(self.out).map_err(io)?;
                 }
-                _ => report::write_concise_file(&mut out, &rep).map_err(io)?,
+                _ => report::write_concise_file(&mut self.out, &rep).map_err(io)?,
             }
         }
+        Ok(())
     }
-    bar.finish_and_clear();
-    match a.format {
-        Format::Jsonl => {
-            serde_json::to_writer(&mut out, &report::model::SummaryLine { summary: &summary })
+
+    fn finish(mut self) -> Result<Summary, String> {
+        self.bar.finish_and_clear();
+        let io = |e: std::io::Error| e.to_string();
+        match self.a.format {
+            Format::Jsonl => {
+                serde_json::to_writer(
+                    &mut self.out,
+                    &report::model::SummaryLine {
+                        summary: &self.summary,
+                    },
+                )
                 .map_err(|e| e.to_string())?;
-            writeln!(out).map_err(io)?;
+                writeln!(self.out).map_err(io)?;
+            }
+            _ if !self.a.quiet => writeln!(self.out, "{}", self.summary.line()).map_err(io)?,
+            _ => {}
         }
-        _ if !a.quiet => writeln!(out, "{}", summary.line()).map_err(io)?,
-        _ => {}
+        self.out.flush().map_err(io)?;
+        Ok(self.summary)
     }
-    out.flush().map_err(io)?;
-    Ok(summary)
 }
