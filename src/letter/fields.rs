@@ -250,6 +250,65 @@ pub fn read_patient(summary: &Field) -> Patient {
     patient
 }
 
+/// Reads the case-summary section into the case (and the patient facts from it), or
+/// records that the letter has none.
+pub fn read_summary_section(
+    lines: &[Line<'_>],
+    headings: &[super::sections::Heading],
+    heading: Option<&super::sections::Heading>,
+    name: &str,
+    case: &mut super::model::Case,
+) {
+    match heading {
+        Some(h) => {
+            if let Some(summary) = summary_field(&super::sections::section_body(lines, h, headings))
+            {
+                case.patient = read_patient(&summary);
+                case.summary = Some(summary);
+            }
+        }
+        None => case.problems.push(missing_section(name, lines)),
+    }
+    if case.patient.date_of_injury.is_none() {
+        case.patient.date_of_injury = case.header.date_of_injury.clone();
+    }
+}
+
+/// Reads the disputed items under `heading` with the layout's `read_items`; a letter
+/// without the section, or with no item under it, gets a `format/no-items` problem that
+/// shows the item form (`shape`) expected.
+pub fn read_items_section(
+    lines: &[Line<'_>],
+    headings: &[super::sections::Heading],
+    heading: Option<&super::sections::Heading>,
+    name: &str,
+    shape: &str,
+    case: &mut super::model::Case,
+    read_items: fn(&[Line<'_>], &mut super::model::Case),
+) {
+    let problem = |message: String, span| super::model::ParseProblem {
+        code: "format/no-items".into(),
+        message,
+        span,
+        item: None,
+    };
+    match heading {
+        Some(h) => {
+            read_items(&super::sections::section_body(lines, h, headings), case);
+            if case.items.is_empty() {
+                case.problems.push(problem(
+                    format!("no disputed item (\"{shape}\") was found under this heading"),
+                    h.span,
+                ));
+            }
+        }
+        None => case.problems.push(problem(
+            format!("the letter has no \"{name}\" section, so no disputed item could be read"),
+            lines.first().map(|l| l.span).unwrap_or_default(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

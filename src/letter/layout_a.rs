@@ -2,7 +2,7 @@
 //! "IMR ISSUES, DECISIONS AND RATIONALES", items read "1 X-ray of the lumbar spine: Upheld".
 
 use super::fields::{
-    missing_section, read_credentials, read_header_lines, read_patient, summary_field,
+    read_credentials, read_header_lines, read_items_section, read_summary_section,
 };
 use super::items::{is_label, read_item_fields, sub_field};
 use super::model::{Case, Decision, Item, ParseProblem, Value};
@@ -51,40 +51,16 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
         read_credentials(&section_body(lines, h, headings), &mut case.reviewer);
     }
 
-    match pos(SUMMARY) {
-        Some(h) => {
-            if let Some(summary) = summary_field(&section_body(lines, h, headings)) {
-                case.patient = read_patient(&summary);
-                case.summary = Some(summary);
-            }
-        }
-        None => case.problems.push(missing_section(SUMMARY, lines)),
-    }
-    if case.patient.date_of_injury.is_none() {
-        case.patient.date_of_injury = case.header.date_of_injury.clone();
-    }
-
-    match pos(ISSUES) {
-        Some(h) => {
-            read_items(&section_body(lines, h, headings), &mut case);
-            if case.items.is_empty() {
-                case.problems.push(ParseProblem {
-                    code: "format/no-items".into(),
-                    message: "no disputed item (\"1 <request>: Upheld|Overturned\") was found under this heading".into(),
-                    span: h.span,
-                    item: None,
-                });
-            }
-        }
-        None => case.problems.push(ParseProblem {
-            code: "format/no-items".into(),
-            message: format!(
-                "the letter has no \"{ISSUES}\" section, so no disputed item could be read"
-            ),
-            span: lines.first().map(|l| l.span).unwrap_or_default(),
-            item: None,
-        }),
-    }
+    read_summary_section(lines, headings, pos(SUMMARY), SUMMARY, &mut case);
+    read_items_section(
+        lines,
+        headings,
+        pos(ISSUES),
+        ISSUES,
+        "1 <request>: Upheld|Overturned",
+        &mut case,
+        read_items,
+    );
     case
 }
 

@@ -4,7 +4,7 @@
 //! medically necessary and appropriate." and carry the decision in those words.
 
 use super::fields::{
-    missing_section, read_credentials, read_header_lines, read_patient, summary_field,
+    read_credentials, read_header_lines, read_items_section, read_summary_section,
 };
 use super::items::{is_label, lines_field, necessity, read_item_fields, sub_field};
 use super::layout_a::numbered_item;
@@ -57,40 +57,16 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
     if let Some(h) = pos(DOCUMENTS) {
         case.documents_reviewed = lines_field(&section_body(lines, h, headings));
     }
-    match pos(SUMMARY) {
-        Some(h) => {
-            if let Some(summary) = summary_field(&section_body(lines, h, headings)) {
-                case.patient = read_patient(&summary);
-                case.summary = Some(summary);
-            }
-        }
-        None => case.problems.push(missing_section(SUMMARY, lines)),
-    }
-    if case.patient.date_of_injury.is_none() {
-        case.patient.date_of_injury = case.header.date_of_injury.clone();
-    }
-
-    match pos(DECISIONS) {
-        Some(h) => {
-            read_items(&section_body(lines, h, headings), &mut case);
-            if case.items.is_empty() {
-                case.problems.push(ParseProblem {
-                    code: "format/no-items".into(),
-                    message: "no disputed item (\"1. <request> is (not) medically necessary\") was found under this heading".into(),
-                    span: h.span,
-                    item: None,
-                });
-            }
-        }
-        None => case.problems.push(ParseProblem {
-            code: "format/no-items".into(),
-            message: format!(
-                "the letter has no \"{DECISIONS}\" section, so no disputed item could be read"
-            ),
-            span: lines.first().map(|l| l.span).unwrap_or_default(),
-            item: None,
-        }),
-    }
+    read_summary_section(lines, headings, pos(SUMMARY), SUMMARY, &mut case);
+    read_items_section(
+        lines,
+        headings,
+        pos(DECISIONS),
+        DECISIONS,
+        "1. <request> is (not) medically necessary",
+        &mut case,
+        read_items,
+    );
     case
 }
 
