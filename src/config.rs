@@ -3,7 +3,7 @@
 //! errors with their line and column, like rule files.
 
 use crate::rules::error::{RuleError, SourceFile};
-use crate::rules::load::{closest, did_you_mean_help};
+use crate::rules::load::{closest, did_you_mean_help, yaml_message_and_span};
 use crate::rules::model::Severity;
 use crate::span::Span;
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -251,19 +251,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<RuleError
 }
 
 fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
-    let span = e.location().map(|l| {
-        let at = l.index().min(file.text.len());
-        let end = file.text[at..]
-            .find(['\n', ':'])
-            .map(|n| at + n.max(1))
-            .unwrap_or(file.text.len());
-        Span::new(at, end.max(at))
-    });
-    let raw = e.to_string();
-    let msg = match raw.find(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw.clone(),
-    };
+    let (msg, span) = yaml_message_and_span(file, &e);
     let help = did_you_mean_help(&msg)
         .unwrap_or_else(|| "see \"Configuration file\" in the README".to_string());
     RuleError::new(file, "config/invalid", msg)

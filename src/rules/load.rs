@@ -128,7 +128,10 @@ pub fn locate(text: &str, id: &str, needle: Option<&str>) -> Option<Span> {
     }
 }
 
-fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
+/// The message and place of a serde_yaml error, shared by rule files and the
+/// configuration file: the place as a span of the YAML text, the message without the
+/// "at line L column C" that the diagnostic shows anyway, in words a rule author knows.
+pub fn yaml_message_and_span(file: &SourceFile, e: &serde_yaml::Error) -> (String, Option<Span>) {
     let span = e.location().map(|l| {
         let at = l.index().min(file.text.len());
         let end = file.text[at..]
@@ -138,7 +141,6 @@ fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
         Span::new(at, end.max(at))
     });
     let raw = e.to_string();
-    // serde_yaml appends " at line L column C"; the diagnostic shows the location itself.
     let msg = match raw.find(" at line ") {
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
@@ -151,6 +153,11 @@ fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
         "repetition limit exceeded",
         "anchors and aliases expand to more than the limit (a YAML bomb?)",
     );
+    (msg, span)
+}
+
+fn yaml_error(file: &SourceFile, e: serde_yaml::Error) -> RuleError {
+    let (msg, span) = yaml_message_and_span(file, &e);
     // Errors raised while assembling a condition are reported at the enclosing rule; point
     // at its `when:` instead.
     let span = match (
