@@ -250,6 +250,24 @@ pub fn read_patient(summary: &Field) -> Patient {
     patient
 }
 
+/// Reads what precedes the sections (the header block or cover notice) and the reviewer's
+/// credentials under the "how the determination was made" heading, if the letter has it.
+pub fn read_front_matter(
+    lines: &[Line<'_>],
+    headings: &[super::sections::Heading],
+    how_made: Option<&super::sections::Heading>,
+    case: &mut super::model::Case,
+) {
+    let first = headings.iter().map(|h| h.first_line).min().unwrap_or(0);
+    read_header_lines(&lines[..first.min(lines.len())], &mut case.header);
+    if let Some(h) = how_made {
+        read_credentials(
+            &super::sections::section_body(lines, h, headings),
+            &mut case.reviewer,
+        );
+    }
+}
+
 /// Reads the case-summary section into the case (and the patient facts from it), or
 /// records that the letter has none.
 pub fn read_summary_section(

@@ -1,12 +1,10 @@
 //! Layout A: the 2014-2016 letters with "CLINICAL CASE SUMMARY" and
 //! "IMR ISSUES, DECISIONS AND RATIONALES", items read "1 X-ray of the lumbar spine: Upheld".
 
-use super::fields::{
-    read_credentials, read_header_lines, read_items_section, read_summary_section,
-};
+use super::fields::{read_front_matter, read_items_section, read_summary_section};
 use super::items::{is_label, read_item_fields, sub_field};
 use super::model::{Case, Decision, Item, ParseProblem, Value};
-use super::sections::{heading_key, section_body, Heading};
+use super::sections::{heading_key, Heading};
 use super::text::{Joined, Line};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -44,12 +42,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
     };
     let pos = |name: &str| headings.iter().find(|h| h.key == heading_key(name));
 
-    let first = headings.iter().map(|h| h.first_line).min().unwrap_or(0);
-    read_header_lines(&lines[..first], &mut case.header);
-
-    if let Some(h) = pos(HOW_MADE) {
-        read_credentials(&section_body(lines, h, headings), &mut case.reviewer);
-    }
+    read_front_matter(lines, headings, pos(HOW_MADE), &mut case);
 
     read_summary_section(lines, headings, pos(SUMMARY), SUMMARY, &mut case);
     read_items_section(

@@ -3,9 +3,7 @@
 //! "IMR DECISION(S) AND RATIONALE(S)", whose items read "1. MRI of the lumbar spine is not
 //! medically necessary and appropriate." and carry the decision in those words.
 
-use super::fields::{
-    read_credentials, read_header_lines, read_items_section, read_summary_section,
-};
+use super::fields::{read_front_matter, read_items_section, read_summary_section};
 use super::items::{is_label, lines_field, necessity, read_item_fields, sub_field};
 use super::layout_a::numbered_item;
 use super::model::{Case, Item, ParseProblem, Value};
@@ -48,12 +46,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
 
     // The cover notice (case number, dates, treatments in dispute, the letter-level final
     // determination) is everything before the first heading.
-    let first = headings.iter().map(|h| h.first_line).min().unwrap_or(0);
-    read_header_lines(&lines[..first], &mut case.header);
-
-    if let Some(h) = pos(HOW_MADE) {
-        read_credentials(&section_body(lines, h, headings), &mut case.reviewer);
-    }
+    read_front_matter(lines, headings, pos(HOW_MADE), &mut case);
     if let Some(h) = pos(DOCUMENTS) {
         case.documents_reviewed = lines_field(&section_body(lines, h, headings));
     }
