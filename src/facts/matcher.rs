@@ -1,8 +1,10 @@
 //! Finding concept phrases in text: one Aho-Corasick automaton for every phrase of
 //! every concept, plus the few regex patterns, all built once per run.
 
+use super::patterns::{ParsedPattern, PatternSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::meta::Regex;
+use std::collections::HashMap;
 
 /// A concept match in a text: byte range and concept index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,23 +18,36 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct ConceptMatcher {
     automaton: Option<AhoCorasick>,
-    /// For each automaton pattern, the concepts it counts for.
-    phrase_concepts: Vec<Vec<usize>>,
-    patterns: Vec<(Regex, Vec<usize>)>,
+    /// For each automaton string: the concepts it is a phrase of, and the patterns it can
+    /// start a match of.
+    entries: Vec<Entry>,
+    patterns: PatternSet,
+    /// For each pattern, the concepts it counts for.
+    pattern_concepts: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Default)]
+struct Entry {
+    concepts: Vec<usize>,
+    starts: Vec<u32>,
 }
 
 /// Lowercases ASCII and maps a hyphen to a space: same byte length, so offsets hold.
 pub fn fold(text: &str) -> String {
     // Byte for byte: only ASCII bytes change, so multi-byte characters ("é", NBSP, the
     // replacement character of a lossy decode) keep their length and stay valid UTF-8.
-    let bytes: Vec<u8> = text
-        .bytes()
-        .map(|b| match b {
+    let bytes = fold_bytes(text.as_bytes());
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`fold`] on bytes.
+pub fn fold_bytes(text: &[u8]) -> Vec<u8> {
+    text.iter()
+        .map(|&b| match b {
             b'-' => b' ',
             b => b.to_ascii_lowercase(),
         })
-        .collect();
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        .collect()
 }
 
 fn fold_phrase(p: &str) -> String {
@@ -45,61 +60,88 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 impl ConceptMatcher {
-    /// `phrases[i]` and `patterns[i]` belong to the concept set `owners[i]`.
+    /// `phrases[i]` belongs to the concept set `owners[i]`; `patterns[i]` (parsed and
+    /// compiled into `set`) to `pattern_owners[i]`.
     pub fn build(
         phrases: Vec<(String, Vec<usize>)>,
-        patterns: Vec<(Regex, Vec<usize>)>,
+        parsed: &[ParsedPattern],
+        set: PatternSet,
+        pattern_owners: Vec<Vec<usize>>,
     ) -> Result<Self, String> {
-        let mut uniq: Vec<String> = Vec::new();
-        let mut phrase_concepts: Vec<Vec<usize>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut entry = |key: Vec<u8>, keys: &mut Vec<Vec<u8>>, entries: &mut Vec<Entry>| {
+            *index.entry(key.clone()).or_insert_with(|| {
+                keys.push(key);
+                entries.push(Entry::default());
+                entries.len() - 1
+            })
+        };
         for (p, owners) in phrases {
             let key = fold_phrase(&p);
             if key.is_empty() {
                 continue;
             }
-            let at = *index.entry(key.clone()).or_insert_with(|| {
-                uniq.push(key);
-                phrase_concepts.push(Vec::new());
-                uniq.len() - 1
-            });
+            let at = entry(key.into_bytes(), &mut keys, &mut entries);
             for o in owners {
-                if !phrase_concepts[at].contains(&o) {
-                    phrase_concepts[at].push(o);
+                if !entries[at].concepts.contains(&o) {
+                    entries[at].concepts.push(o);
                 }
             }
         }
-        let automaton = if uniq.is_empty() {
+        for (i, lits) in PatternSet::start_literals(parsed) {
+            for l in lits {
+                let at = entry(l.clone(), &mut keys, &mut entries);
+                entries[at].starts.push(i as u32);
+            }
+        }
+        let automaton = if keys.is_empty() {
             None
         } else {
             Some(
                 AhoCorasickBuilder::new()
                     .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .match_kind(MatchKind::Standard)
-                    .build(&uniq)
+                    .build(&keys)
                     .map_err(|e| e.to_string())?,
             )
         };
         Ok(ConceptMatcher {
             automaton,
-            phrase_concepts,
-            patterns,
+            entries,
+            patterns: set,
+            pattern_concepts: pattern_owners,
         })
+    }
+
+    /// A matcher of phrases only.
+    pub fn phrases_only(phrases: Vec<(String, Vec<usize>)>) -> Result<Self, String> {
+        let set = PatternSet::build(&[], 1).map_err(|_| "no patterns".to_string())?;
+        Self::build(phrases, &[], set, Vec::new())
     }
 
     /// Every whole-word match in `text`. A match contained in a longer match of the same
     /// concept is dropped ("red flag" inside "red flags for serious spinal pathology").
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
         let start_len = out.len();
-        let folded = fold(text);
-        let bytes = folded.as_bytes();
+        let folded = fold_bytes(text.as_bytes());
+        let bytes = &folded[..];
+        let mut candidates: Vec<(u32, u32)> = Vec::new();
         if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(&folded) {
+            for m in ac.find_overlapping_iter(bytes) {
                 let (s, e) = (m.start(), m.end());
+                let entry = &self.entries[m.pattern().as_usize()];
+                for &p in &entry.starts {
+                    candidates.push((p, s as u32));
+                }
+                if entry.concepts.is_empty() {
+                    continue;
+                }
                 let before_ok = s == 0 || !is_word_byte(bytes[s - 1]);
                 let after_ok = e == bytes.len() || !is_word_byte(bytes[e]);
                 if before_ok && after_ok {
-                    for &c in &self.phrase_concepts[m.pattern().as_usize()] {
+                    for &c in &entry.concepts {
                         out.push(Hit {
                             concept: c,
                             start: s,
@@ -109,11 +151,10 @@ impl ConceptMatcher {
                 }
             }
         }
-        for (re, owners) in &self.patterns {
-            for m in re.find_iter(text.as_bytes()) {
-                let m = m.range();
+        self.patterns
+            .find(text.as_bytes(), &mut candidates, |p, start, end| {
                 // Byte-level patterns may stop inside a multi-byte character.
-                let (mut start, mut end) = (m.start, m.end);
+                let (mut start, mut end) = (start, end);
                 while !text.is_char_boundary(start) {
                     start -= 1;
                 }
@@ -121,17 +162,16 @@ impl ConceptMatcher {
                     end += 1;
                 }
                 if start == end {
-                    continue;
+                    return;
                 }
-                for &c in owners {
+                for &c in &self.pattern_concepts[p] {
                     out.push(Hit {
                         concept: c,
                         start,
                         end,
                     });
                 }
-            }
-        }
+            });
         let new = &mut out[start_len..];
         new.sort_by_key(|h| (h.concept, h.start, std::cmp::Reverse(h.end)));
         let mut kept: Vec<Hit> = Vec::with_capacity(new.len());
@@ -200,15 +240,12 @@ mod tests {
 
     #[test]
     fn whole_words_case_and_hyphen_insensitive_longest_per_concept() {
-        let m = ConceptMatcher::build(
-            vec![
-                ("red flag".into(), vec![0]),
-                ("red flags".into(), vec![0]),
-                ("straight leg raise".into(), vec![1]),
-                ("x-ray".into(), vec![2]),
-            ],
-            vec![],
-        )
+        let m = ConceptMatcher::phrases_only(vec![
+            ("red flag".into(), vec![0]),
+            ("red flags".into(), vec![0]),
+            ("straight leg raise".into(), vec![1]),
+            ("x-ray".into(), vec![2]),
+        ])
         .unwrap();
         let mut hits = Vec::new();
         m.find(

@@ -9,6 +9,7 @@ use super::{
 use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::matcher::ConceptMatcher;
+use crate::facts::patterns::PatternSet;
 use crate::span::Span;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
@@ -483,7 +484,6 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         }
     }
     let mut phrases = Vec::new();
-    let mut patterns = Vec::new();
     let mut phrase_owner: HashMap<String, usize> = HashMap::new();
     let mut phrase_defs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut pattern_jobs: Vec<(usize, &str)> = Vec::new();
@@ -513,14 +513,35 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             pattern_jobs.push((i, pat.as_str()));
         }
     }
-    // Compiling the patterns is most of the cost of loading a pack; spread it over the cores.
-    for ((i, pat), compiled) in pattern_jobs.iter().zip(compile_patterns(&pattern_jobs)) {
+    // Patterns are parsed one by one (syntax errors name their pattern), then compiled
+    // together into one lazy DFA.
+    let mut parsed_patterns = Vec::new();
+    let mut pattern_owners = Vec::new();
+    let mut pattern_of = Vec::new();
+    for (i, pat) in &pattern_jobs {
         let id = &c.concept_order[*i];
-        match compiled {
-            Ok(re) => patterns.push((re, owners[*i].clone())),
+        match crate::facts::patterns::parse(pat) {
+            Ok(p) => {
+                parsed_patterns.push(p);
+                pattern_owners.push(owners[*i].clone());
+                pattern_of.push((*i, *pat));
+            }
             Err(e) => errors.push(regex_error(&c.files[c.concepts[id].1.file], id, pat, &e)),
         }
     }
+    let pattern_set = match PatternSet::build(&parsed_patterns, REGEX_SIZE_LIMIT) {
+        Ok(set) => set,
+        Err(errs) => {
+            for (k, e) in errs {
+                let (i, pat) = pattern_of[k];
+                let id = &c.concept_order[i];
+                errors.push(regex_error(&c.files[c.concepts[id].1.file], id, pat, &e));
+            }
+            parsed_patterns.clear();
+            pattern_owners.clear();
+            PatternSet::build(&[], REGEX_SIZE_LIMIT).expect("no patterns compile")
+        }
+    };
     // A phrase listed both in a concept and in one it includes is shadowed: the included
     // concept's entry already makes it count for both.
     for (key, defs) in &phrase_defs {
@@ -552,19 +573,20 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             phrase_list.push(p.clone());
         }
     }
-    let matcher = match ConceptMatcher::build(phrases, patterns) {
-        Ok(m) => m,
-        Err(e) => {
-            if let Some(f) = c.files.first() {
-                errors.push(RuleError::new(
-                    f,
-                    "rules/matcher",
-                    format!("could not build the phrase matcher: {e}"),
-                ));
+    let matcher =
+        match ConceptMatcher::build(phrases, &parsed_patterns, pattern_set, pattern_owners) {
+            Ok(m) => m,
+            Err(e) => {
+                if let Some(f) = c.files.first() {
+                    errors.push(RuleError::new(
+                        f,
+                        "rules/matcher",
+                        format!("could not build the phrase matcher: {e}"),
+                    ));
+                }
+                ConceptMatcher::phrases_only(vec![]).expect("an empty matcher builds")
             }
-            ConceptMatcher::build(vec![], vec![]).unwrap()
-        }
-    };
+        };
 
     let catalogue = compile_catalogue(&c, &concept_index, errors);
     let region_index: HashMap<&str, usize> = catalogue
@@ -732,43 +754,6 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         files: c.files,
         phrase_list,
     }
-}
-
-/// Compiles patterns on all available cores, keeping their order.
-fn compile_patterns(jobs: &[(usize, &str)]) -> Vec<Result<regex_automata::meta::Regex, String>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if threads < 2 || jobs.len() < 8 {
-        return jobs
-            .iter()
-            .map(|(_, p)| crate::facts::matcher::compile_pattern(p, REGEX_SIZE_LIMIT))
-            .collect();
-    }
-    let chunk = jobs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|part| {
-                let handle = scope.spawn(move || {
-                    part.iter()
-                        .map(|(_, p)| crate::facts::matcher::compile_pattern(p, REGEX_SIZE_LIMIT))
-                        .collect::<Vec<_>>()
-                });
-                (part.len(), handle)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(n, h)| {
-                h.join().unwrap_or_else(|_| {
-                    (0..n)
-                        .map(|_| Err("the pattern compiler panicked".into()))
-                        .collect()
-                })
-            })
-            .collect()
-    })
 }
 
 fn context_error(file: &SourceFile, e: &str) -> RuleError {
