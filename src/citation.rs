@@ -1,8 +1,8 @@
 //! Guideline citations ("Decision based on MTUS ACOEM Chapter 12 Low Back Complaints
 //! Page(s): 303-4") turned into structured references.
 
+use crate::re::Regex;
 use crate::span::Span;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 

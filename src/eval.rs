@@ -635,7 +635,8 @@ mod citation {
                 let Some(c) = cit else { return false };
                 // Only an explicit disclaimer counts, not a "Non-MTUS Citation" label
                 // next to an MTUS one.
-                static DISCLAIMER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+                static DISCLAIMER: std::sync::OnceLock<crate::re::Regex> =
+                    std::sync::OnceLock::new();
                 let re = DISCLAIMER.get_or_init(|| {
                     crate::re::compile(r"(?i)\b(?:did\s+not|didn't|does\s+not|do\s+not)\s+base\s+\w+\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS\b").unwrap()
                 });

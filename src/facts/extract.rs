@@ -4,10 +4,10 @@
 use super::context::{Assessment, Status};
 use super::matcher::Hit;
 use crate::letter::{Case, Field};
+use crate::re::Regex;
 use crate::rules::model::{Conclusion, Scope};
 use crate::rules::Pack;
 use crate::span::Span;
-use regex::Regex;
 use serde::Serialize;
 use std::sync::OnceLock;
 

@@ -3,7 +3,7 @@
 use super::items::sub_field;
 use super::model::{DateValue, Field, Header, Patient, Reviewer, Sex, Value};
 use super::text::{Joined, Line};
-use regex::Regex;
+use crate::re::Regex;
 use std::sync::OnceLock;
 
 fn date_re() -> &'static Regex {

@@ -5,7 +5,7 @@
 use super::model::{Case, Decision, Field, Item, ParseProblem, Value};
 use super::text::{Joined, Line};
 use crate::citation;
-use regex::Regex;
+use crate::re::Regex;
 use std::sync::OnceLock;
 
 struct Patterns {

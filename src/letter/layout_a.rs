@@ -6,7 +6,7 @@ use super::items::{is_label, read_item_fields, sub_field};
 use super::model::{Case, Decision, Item, ParseProblem, Value};
 use super::sections::{heading_key, Heading};
 use super::text::{Joined, Line};
-use regex::Regex;
+use crate::re::Regex;
 use std::sync::OnceLock;
 
 pub const HOW_MADE: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
@@ -25,13 +25,16 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         decision_tail: crate::re::compile(r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$").unwrap(),
-        numbered: numbered_item(),
+        numbered: numbered_item().clone(),
     })
 }
 
 /// An item number at the start of a line: "1", "1.", "2)", "Issue 3", "Item 2:".
-pub fn numbered_item() -> Regex {
-    crate::re::compile(r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$").unwrap()
+pub fn numbered_item() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        crate::re::compile(r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$").unwrap()
+    })
 }
 
 /// Parses a letter whose lines are already split; `headings` are the layout's headings found.

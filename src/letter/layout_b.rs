@@ -9,7 +9,7 @@ use super::layout_a::numbered_item;
 use super::model::{Case, Item, ParseProblem, Value};
 use super::sections::{heading_key, section_body, Heading};
 use super::text::{Joined, Line};
-use regex::Regex;
+use crate::re::Regex;
 use std::sync::OnceLock;
 
 pub const HOW_MADE: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
@@ -31,7 +31,7 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        numbered: numbered_item(),
+        numbered: numbered_item().clone(),
         request_lead: crate::re::compile(r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)")
             .unwrap(),
     })

@@ -12,7 +12,7 @@ use super::layout_a::numbered_item;
 use super::model::{Case, Field, Item, ParseProblem, Value};
 use super::sections::{find_headings, heading_key, section_body, Heading};
 use super::text::{Joined, Line};
-use regex::Regex;
+use crate::re::Regex;
 use std::sync::OnceLock;
 
 pub const ISSUE: &str = "ISSUE AT DISPUTE";

@@ -1,8 +1,8 @@
 //! Turning extracted letter text into clean logical lines and joined paragraphs,
 //! without ever losing the byte offsets into the user's file.
 
+use crate::re::Regex;
 use crate::span::Span;
-use regex::Regex;
 use std::sync::OnceLock;
 
 /// One non-blank line of the letter, trimmed, with its span in the source.
