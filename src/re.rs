@@ -89,12 +89,13 @@ impl std::ops::Index<usize> for Captures<'_> {
 
 /// Compiles a parser regex: ASCII semantics unless the pattern spells a non-ASCII
 /// character.
-pub fn compile(pattern: &str) -> Result<Regex, meta::BuildError> {
+pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
     let unicode = !pattern.is_ascii();
     let inner = meta::Regex::builder()
         .configure(meta::Config::new().auto_prefilter(false))
         .syntax(syntax::Config::new().unicode(unicode).utf8(unicode))
-        .build(pattern)?;
+        .build(pattern)
+        .map_err(Box::new)?;
     Ok(Regex { inner })
 }
 
