@@ -103,7 +103,7 @@ impl Citation {
     }
 }
 
-struct Patterns {
+pub(crate) struct Patterns {
     not_mtus: Regex,
     source: Regex,
     mtus_silent: Regex,
@@ -112,7 +112,7 @@ struct Patterns {
     page_item: Regex,
 }
 
-fn patterns() -> &'static Patterns {
+pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         not_mtus: crate::re::compile(
@@ -296,12 +296,16 @@ fn topic_after_source(part: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn other_citation_text(text: &str) -> Option<&str> {
+pub(crate) fn other_citation_label() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
+    RE.get_or_init(|| {
         crate::re::compile(r"(?i)(?:non-?\s*MTUS\s+citation\s*[:x]?\s*|decision\s+based\s+on\s+)")
             .unwrap()
-    });
+    })
+}
+
+fn other_citation_text(text: &str) -> Option<&str> {
+    let re = other_citation_label();
     let m = re.find_iter(text).last()?;
     let rest = &text[m.end()..];
     let t = rest.trim().trim_end_matches('.').trim();

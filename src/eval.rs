@@ -635,11 +635,7 @@ mod citation {
                 let Some(c) = cit else { return false };
                 // Only an explicit disclaimer counts, not a "Non-MTUS Citation" label
                 // next to an MTUS one.
-                static DISCLAIMER: std::sync::OnceLock<crate::re::Regex> =
-                    std::sync::OnceLock::new();
-                let re = DISCLAIMER.get_or_init(|| {
-                    crate::re::compile(r"(?i)\b(?:did\s+not|didn't|does\s+not|do\s+not)\s+base\s+\w+\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS\b").unwrap()
-                });
+                let re = crate::eval::mtus_disclaimer();
                 if !c.not_based_on_mtus || !re.is_match(&c.text) {
                     return false;
                 }
@@ -768,4 +764,12 @@ mod citation {
             }
         }
     }
+}
+
+/// "did not base the decision on the MTUS".
+pub(crate) fn mtus_disclaimer() -> &'static crate::re::Regex {
+    static RE: std::sync::OnceLock<crate::re::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        crate::re::compile(r"(?i)\b(?:did\s+not|didn't|does\s+not|do\s+not)\s+base\s+\w+\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS\b").unwrap()
+    })
 }

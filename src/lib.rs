@@ -16,3 +16,21 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod span;
+
+/// Builds every fixed regex of the parsers now. A one-letter run calls this on a second
+/// thread while the rule pack loads, so that neither waits for the other.
+pub fn warm_up() {
+    let _ = letter::text::page_footer();
+    let _ = letter::fields::date_re();
+    let _ = letter::fields::header_key_re();
+    let _ = letter::fields::credential_patterns();
+    let _ = letter::fields::patient_patterns();
+    let _ = letter::items::patterns();
+    let _ = letter::layout_a::patterns();
+    let _ = letter::layout_b::patterns();
+    let _ = letter::layout_c::question();
+    let _ = citation::patterns();
+    let _ = citation::other_citation_label();
+    let _ = facts::extract::num_patterns();
+    let _ = eval::mtus_disclaimer();
+}

@@ -5,6 +5,11 @@ use imrlint::check::check_path;
 use imrlint::rules::{self, Pack, RuleError};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// mimalloc: loading the rule pack and checking a letter make many small allocations,
+/// and the system allocator is a large share of the time of both.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 /// Checks California workers' compensation IMR determination letters against treatment

@@ -256,6 +256,8 @@ fn baseline_root(file: &Path) -> PathBuf {
 
 /// Runs `imrlint check`; returns the exit code, or an error message (exit 2).
 pub fn check(a: CheckArgs) -> Result<u8, String> {
+    // The parsers' regexes are built on a second core while the rule pack loads.
+    std::thread::spawn(crate::warm_up);
     let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
     let config = if a.no_config {
         Config::none(cwd.clone())
@@ -281,7 +283,16 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
             "invalid configuration; nothing was linted".to_string()
         })?;
     apply_levels_to_pack(&mut pack, &config.levels);
+    let pack = &pack;
+    std::thread::scope(|scope| {
+        // Vocabulary patterns compile when first needed; a spare thread compiles the rest
+        // meanwhile, so a short run need not wait for them one by one.
+        scope.spawn(|| pack.matcher.compile_all_patterns());
+        check_with_pack(&a, &config, pack)
+    })
+}
 
+fn check_with_pack(a: &CheckArgs, config: &Config, pack: &Pack) -> Result<u8, String> {
     let paths = if a.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -309,7 +320,7 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
         };
         let summary = if paths.len() == 1 && paths[0].is_dir() {
             // One folder: walk and check at once, never holding the list of paths.
-            let mut st = Streamer::new(&pack, &config, &a, known.as_ref(), &fp_root, None)?;
+            let mut st = Streamer::new(pack, config, a, known.as_ref(), &fp_root, None)?;
             let mut chunk = Vec::with_capacity(STREAM_CHUNK);
             let mut failed: Option<String> = None;
             crate::input::walk_visit(&paths[0], &filter, &mut |found| {
@@ -349,7 +360,7 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
                 .collect();
             items.sort_by(|x, y| x.path().cmp(y.path()));
             let total = progress.then_some(items.len());
-            let mut st = Streamer::new(&pack, &config, &a, known.as_ref(), &fp_root, total)?;
+            let mut st = Streamer::new(pack, config, a, known.as_ref(), &fp_root, total)?;
             st.summary.skipped = discovery.skipped.len();
             for chunk in items.chunks(STREAM_CHUNK) {
                 st.process(chunk)?;
@@ -361,7 +372,7 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
     }
     let discovery = discover_filtered(&paths, &filter);
     let progress = show_progress(discovery.files.len(), a.quiet);
-    let mut results = evaluate(&discovery, &pack, a.threads, progress)?;
+    let mut results = evaluate(&discovery, pack, a.threads, progress)?;
     apply_levels(&mut results, &config.levels);
 
     let mut fps: Vec<Vec<String>> = results
@@ -422,7 +433,7 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
         results: &results,
         reports: &reports,
         summary: &summary,
-        pack: &pack,
+        pack,
         levels: &config.levels,
         human,
         statistics: a.statistics,

@@ -258,7 +258,7 @@ pub fn number(word: &str) -> Option<f64> {
 
 const NUM: &str = r"(\d{1,3}|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty)";
 
-struct NumPatterns {
+pub(crate) struct NumPatterns {
     freq: Regex,
     twice: Regex,
     count: Regex,
@@ -275,7 +275,7 @@ struct NumPatterns {
     side_after: Regex,
 }
 
-fn num_patterns() -> &'static NumPatterns {
+pub(crate) fn num_patterns() -> &'static NumPatterns {
     static P: OnceLock<NumPatterns> = OnceLock::new();
     P.get_or_init(|| {
         let r = |s: String| crate::re::compile(&s).unwrap();

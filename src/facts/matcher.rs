@@ -1,7 +1,8 @@
 //! Finding concept phrases in text: one Aho-Corasick automaton for every phrase of
 //! every concept, plus the few regex patterns, all built once per run.
 
-use super::patterns::{ParsedPattern, PatternSet};
+pub use super::literals::fold_bytes;
+use super::patterns::{Pattern, PatternSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::meta::Regex;
 use std::collections::HashMap;
@@ -40,16 +41,6 @@ pub fn fold(text: &str) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// [`fold`] on bytes.
-pub fn fold_bytes(text: &[u8]) -> Vec<u8> {
-    text.iter()
-        .map(|&b| match b {
-            b'-' => b' ',
-            b => b.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
 fn fold_phrase(p: &str) -> String {
     let f = fold(p.trim());
     f.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -60,12 +51,11 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 impl ConceptMatcher {
-    /// `phrases[i]` belongs to the concept set `owners[i]`; `patterns[i]` (parsed and
-    /// compiled into `set`) to `pattern_owners[i]`.
+    /// `phrases[i]` belongs to the concept set `owners[i]`, `patterns[i]` to
+    /// `pattern_owners[i]`.
     pub fn build(
         phrases: Vec<(String, Vec<usize>)>,
-        parsed: &[ParsedPattern],
-        set: PatternSet,
+        patterns: Vec<Pattern>,
         pattern_owners: Vec<Vec<usize>>,
     ) -> Result<Self, String> {
         let mut keys: Vec<Vec<u8>> = Vec::new();
@@ -90,8 +80,8 @@ impl ConceptMatcher {
                 }
             }
         }
-        for (i, lits) in PatternSet::start_literals(parsed) {
-            for l in lits {
+        for (i, p) in patterns.iter().enumerate() {
+            for l in p.starts().unwrap_or_default() {
                 let at = entry(l.clone(), &mut keys, &mut entries);
                 entries[at].starts.push(i as u32);
             }
@@ -110,15 +100,19 @@ impl ConceptMatcher {
         Ok(ConceptMatcher {
             automaton,
             entries,
-            patterns: set,
+            patterns: PatternSet::new(patterns),
             pattern_concepts: pattern_owners,
         })
     }
 
     /// A matcher of phrases only.
     pub fn phrases_only(phrases: Vec<(String, Vec<usize>)>) -> Result<Self, String> {
-        let set = PatternSet::build(&[], 1).map_err(|_| "no patterns".to_string())?;
-        Self::build(phrases, &[], set, Vec::new())
+        Self::build(phrases, Vec::new(), Vec::new())
+    }
+
+    /// Compiles every pattern now; the sources of those that fail.
+    pub fn compile_all_patterns(&self) -> Vec<&str> {
+        self.patterns.compile_all()
     }
 
     /// Every whole-word match in `text`. A match contained in a longer match of the same

@@ -6,7 +6,7 @@ use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
 
-fn date_re() -> &'static Regex {
+pub(crate) fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| crate::re::compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap())
 }
@@ -35,7 +35,7 @@ fn iso_date(m: &str, d: &str, y: &str) -> Option<String> {
 
 const HEADER_KEYS: &str = r"Case\s+Number|IMR\s+Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date|Priority|Application\s+Received|Treatment\(s\)\s+in\s+Dispute(?:\s+Listed\s+on\s+IMR\s+Application)?|Final\s+Determination|Employee\s+Name|Provider\s+Name|Claim\s+Number";
 
-fn header_key_re() -> &'static Regex {
+pub(crate) fn header_key_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| crate::re::compile(&format!(r"(?i)\b({HEADER_KEYS})\s*:")).unwrap())
 }
@@ -77,13 +77,13 @@ pub fn read_header(block: &Field, header: &mut Header) {
     }
 }
 
-struct CredentialPatterns {
+pub(crate) struct CredentialPatterns {
     key: Regex,
     value_end: Regex,
     boilerplate: Regex,
 }
 
-fn credential_patterns() -> &'static CredentialPatterns {
+pub(crate) fn credential_patterns() -> &'static CredentialPatterns {
     static P: OnceLock<CredentialPatterns> = OnceLock::new();
     P.get_or_init(|| CredentialPatterns {
         // Form labels, and the same facts said in a sentence ("board certified in
@@ -182,14 +182,14 @@ pub fn read_header_lines(lines: &[Line<'_>], header: &mut Header) {
     }
 }
 
-struct PatientPatterns {
+pub(crate) struct PatientPatterns {
     age: Regex,
     sex: Regex,
     injury: Regex,
     visit: Regex,
 }
 
-fn patient_patterns() -> &'static PatientPatterns {
+pub(crate) fn patient_patterns() -> &'static PatientPatterns {
     static P: OnceLock<PatientPatterns> = OnceLock::new();
     P.get_or_init(|| PatientPatterns {
         age: crate::re::compile(r"(?i)\b(\d{1,3})[- ]?(?:year|yr)s?[- ]?old\b|\bage[d:]?\s+(\d{1,3})\b").unwrap(),

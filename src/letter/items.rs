@@ -8,13 +8,13 @@ use crate::citation;
 use crate::re::Regex;
 use std::sync::OnceLock;
 
-struct Patterns {
+pub(crate) struct Patterns {
     label: Regex,
     necessity: Regex,
     denial: Regex,
 }
 
-fn patterns() -> &'static Patterns {
+pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         // Layout A labels ("Claims Administrator guideline:") and layout B sentences ("The

@@ -16,12 +16,12 @@ pub const ISSUES: &str = "IMR ISSUES, DECISIONS AND RATIONALES";
 /// The headings that identify this layout.
 pub const HEADINGS: &[&str] = &[HOW_MADE, SUMMARY, ISSUES];
 
-struct Patterns {
+pub(crate) struct Patterns {
     decision_tail: Regex,
     numbered: Regex,
 }
 
-fn patterns() -> &'static Patterns {
+pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         decision_tail: crate::re::compile(r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$").unwrap(),

@@ -23,12 +23,12 @@ pub const HEADINGS: &[&str] = &[HOW_MADE, DOCUMENTS, SUMMARY, DECISIONS];
 /// Lines an item's header sentence may be wrapped over.
 const MAX_HEADER_LINES: usize = 3;
 
-struct Patterns {
+pub(crate) struct Patterns {
     numbered: Regex,
     request_lead: Regex,
 }
 
-fn patterns() -> &'static Patterns {
+pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         numbered: numbered_item().clone(),

@@ -42,7 +42,7 @@ pub fn all_headings(lines: &[Line<'_>]) -> Vec<Heading> {
     find_headings(lines, &wanted)
 }
 
-fn question() -> &'static Regex {
+pub(crate) fn question() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // "Is the requested MRI of the lumbar spine medically necessary?" / "Whether ..."
     RE.get_or_init(|| {

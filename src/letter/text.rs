@@ -16,7 +16,7 @@ fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}' || c == '\u{a0}'
 }
 
-fn page_footer() -> &'static Regex {
+pub(crate) fn page_footer() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // "Page 2 of 5", "- 3 -", "2/5", and running footers that end or start with a page
     // count ("IMR Case Number CM13-0001234 Page 2 of 4").

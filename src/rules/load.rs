@@ -9,7 +9,7 @@ use super::{
 use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::matcher::ConceptMatcher;
-use crate::facts::patterns::PatternSet;
+use crate::facts::patterns::Pattern;
 use crate::span::Span;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
@@ -31,7 +31,7 @@ pub fn default_pack() -> PackSource {
         name: "default".into(),
         files: DEFAULT_PACK
             .iter()
-            .map(|(p, t)| SourceFile {
+            .map(|(p, t, _)| SourceFile {
                 path: format!("<default>/{}", p.trim_start_matches("rules/")),
                 text: Arc::from(*t),
             })
@@ -412,7 +412,35 @@ fn parse_yaml(file: &SourceFile) -> Result<PackFile, Box<RuleError>> {
             .help("rule files never need this much nesting; is the file generated or corrupted?"),
         ));
     }
+    if let Some(json) = default_json(file) {
+        if let Ok(parsed) = serde_json::from_str(json) {
+            return Ok(parsed);
+        }
+    }
     serde_yaml::from_str(&file.text).map_err(|e| Box::new(yaml_error(file, e)))
+}
+
+/// The JSON form of a file of the default pack, made when imrlint was built; `None` for
+/// any other file (or one edited since).
+fn default_json(file: &SourceFile) -> Option<&'static str> {
+    let rel = file.path.strip_prefix("<default>/")?;
+    DEFAULT_PACK
+        .iter()
+        .find(|(p, yaml, _)| p.trim_start_matches("rules/") == rel && *yaml == &*file.text)
+        .and_then(|(_, _, json)| *json)
+}
+
+/// The starting literals of a pattern of the default pack, worked out when imrlint was
+/// built (the outer `None`: not a default pattern).
+fn default_pattern_starts(pattern: &str) -> Option<Option<Vec<Vec<u8>>>> {
+    let k = DEFAULT_PATTERN_STARTS
+        .binary_search_by(|(p, _)| (*p).cmp(pattern))
+        .ok()?;
+    Some(
+        DEFAULT_PATTERN_STARTS[k]
+            .1
+            .map(|lits| lits.iter().map(|l| l.to_vec()).collect()),
+    )
 }
 
 fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
@@ -513,35 +541,26 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             pattern_jobs.push((i, pat.as_str()));
         }
     }
-    // Patterns are parsed one by one (syntax errors name their pattern), then compiled
-    // together into one lazy DFA.
-    let mut parsed_patterns = Vec::new();
+    // A pattern of the default pack was checked when imrlint was built and is compiled
+    // when a letter first needs it; any other is checked (and compiled) now, on all cores.
+    let checked = parallel_map(&pattern_jobs, |(_, pat)| {
+        match default_pattern_starts(pat) {
+            Some(starts) => Ok(Pattern::trusted(pat, starts)),
+            None => Pattern::check(pat, REGEX_SIZE_LIMIT),
+        }
+    });
+    let mut patterns = Vec::new();
     let mut pattern_owners = Vec::new();
-    let mut pattern_of = Vec::new();
-    for (i, pat) in &pattern_jobs {
+    for ((i, pat), checked) in pattern_jobs.iter().zip(checked) {
         let id = &c.concept_order[*i];
-        match crate::facts::patterns::parse(pat) {
+        match checked {
             Ok(p) => {
-                parsed_patterns.push(p);
+                patterns.push(p);
                 pattern_owners.push(owners[*i].clone());
-                pattern_of.push((*i, *pat));
             }
             Err(e) => errors.push(regex_error(&c.files[c.concepts[id].1.file], id, pat, &e)),
         }
     }
-    let pattern_set = match PatternSet::build(&parsed_patterns, REGEX_SIZE_LIMIT) {
-        Ok(set) => set,
-        Err(errs) => {
-            for (k, e) in errs {
-                let (i, pat) = pattern_of[k];
-                let id = &c.concept_order[i];
-                errors.push(regex_error(&c.files[c.concepts[id].1.file], id, pat, &e));
-            }
-            parsed_patterns.clear();
-            pattern_owners.clear();
-            PatternSet::build(&[], REGEX_SIZE_LIMIT).expect("no patterns compile")
-        }
-    };
     // A phrase listed both in a concept and in one it includes is shadowed: the included
     // concept's entry already makes it count for both.
     for (key, defs) in &phrase_defs {
@@ -573,20 +592,19 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
             phrase_list.push(p.clone());
         }
     }
-    let matcher =
-        match ConceptMatcher::build(phrases, &parsed_patterns, pattern_set, pattern_owners) {
-            Ok(m) => m,
-            Err(e) => {
-                if let Some(f) = c.files.first() {
-                    errors.push(RuleError::new(
-                        f,
-                        "rules/matcher",
-                        format!("could not build the phrase matcher: {e}"),
-                    ));
-                }
-                ConceptMatcher::phrases_only(vec![]).expect("an empty matcher builds")
+    let matcher = match ConceptMatcher::build(phrases, patterns, pattern_owners) {
+        Ok(m) => m,
+        Err(e) => {
+            if let Some(f) = c.files.first() {
+                errors.push(RuleError::new(
+                    f,
+                    "rules/matcher",
+                    format!("could not build the phrase matcher: {e}"),
+                ));
             }
-        };
+            ConceptMatcher::phrases_only(vec![]).expect("an empty matcher builds")
+        }
+    };
 
     let catalogue = compile_catalogue(&c, &concept_index, errors);
     let region_index: HashMap<&str, usize> = catalogue
@@ -754,6 +772,34 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         files: c.files,
         phrase_list,
     }
+}
+
+/// `f` over `items` on up to eight threads, in order. Reading the vocabulary's patterns
+/// is the largest part of loading a pack.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || items.len() < 8 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .skip(1)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out: Vec<R> = items[..chunk.min(items.len())].iter().map(f).collect();
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 fn context_error(file: &SourceFile, e: &str) -> RuleError {
@@ -1183,5 +1229,51 @@ fn never_holds(c: &CondC) -> Option<String> {
             }
             v.iter().find_map(never_holds)
         }
+    }
+}
+
+#[cfg(test)]
+mod build_time_tests {
+    use super::*;
+
+    #[test]
+    fn the_json_made_at_build_time_reads_as_the_yaml_does() {
+        let pack = default_pack();
+        for file in &pack.files {
+            let json = default_json(file).unwrap_or_else(|| panic!("{} has no JSON", file.path));
+            let from_json: PackFile = serde_json::from_str(json).unwrap();
+            let from_yaml: PackFile = serde_yaml::from_str(&file.text).unwrap();
+            assert_eq!(
+                format!("{from_json:?}"),
+                format!("{from_yaml:?}"),
+                "{}",
+                file.path
+            );
+        }
+        // An edited file is read from its YAML.
+        let mut edited = pack.files[0].clone();
+        edited.text = format!("{}\n# edited\n", edited.text).into();
+        assert!(default_json(&edited).is_none());
+    }
+
+    #[test]
+    fn the_start_literals_made_at_build_time_are_todays() {
+        assert!(DEFAULT_PATTERN_STARTS.len() > 20);
+        for (pattern, starts) in DEFAULT_PATTERN_STARTS {
+            let now = crate::facts::literals::start_literals(pattern);
+            let then = starts.map(|s| s.iter().map(|l| l.to_vec()).collect::<Vec<_>>());
+            assert_eq!(now, then, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn every_default_pattern_compiles_within_the_limit() {
+        for (pattern, _) in DEFAULT_PATTERN_STARTS {
+            if let Err(e) = Pattern::check(pattern, REGEX_SIZE_LIMIT) {
+                panic!("{pattern}: {e}");
+            }
+        }
+        let pack = load(&[default_pack()]).unwrap();
+        assert!(pack.matcher.compile_all_patterns().is_empty());
     }
 }
