@@ -159,10 +159,6 @@ pub fn evaluate(
     threads: Option<usize>,
     progress: bool,
 ) -> Result<Vec<FileResult>, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let bar = if progress {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(discovery.files.len() as u64),
@@ -177,17 +173,21 @@ pub fn evaluate(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let mut results: Vec<FileResult> = pool.install(|| {
-        discovery
-            .files
-            .par_iter()
-            .map(|p| {
-                let r = check_path(p, pack);
-                bar.inc(1);
-                r
-            })
-            .collect()
-    });
+    let check_one = |p: &PathBuf| {
+        let r = check_path(p, pack);
+        bar.inc(1);
+        r
+    };
+    // One letter needs no worker threads; starting them costs more than the letter.
+    let mut results: Vec<FileResult> = if discovery.files.len() < 2 {
+        discovery.files.iter().map(check_one).collect()
+    } else {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.unwrap_or(0))
+            .build()
+            .map_err(|e| format!("cannot start worker threads: {e}"))?
+            .install(|| discovery.files.par_iter().map(check_one).collect())
+    };
     bar.finish_and_clear();
     for (p, why) in &discovery.unreadable {
         results.push(FileResult::unreadable(
@@ -283,13 +283,7 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
             "invalid configuration; nothing was linted".to_string()
         })?;
     apply_levels_to_pack(&mut pack, &config.levels);
-    let pack = &pack;
-    std::thread::scope(|scope| {
-        // Vocabulary patterns compile when first needed; a spare thread compiles the rest
-        // meanwhile, so a short run need not wait for them one by one.
-        scope.spawn(|| pack.matcher.compile_all_patterns());
-        check_with_pack(&a, &config, pack)
-    })
+    check_with_pack(&a, &config, &pack)
 }
 
 fn check_with_pack(a: &CheckArgs, config: &Config, pack: &Pack) -> Result<u8, String> {

@@ -48,9 +48,9 @@
 //!
 //! Within one category the trigger nearest to the target wins (ties: the earlier one).
 
+use super::patterns::{Pattern, PatternSet};
 use super::sentence::{self, ceil_char_boundary, floor_char_boundary, Token, TokenKind};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex_automata::meta::Regex;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -243,7 +243,12 @@ pub struct ContextEngine {
     /// Aho-Corasick over normalised phrases; pattern id -> trigger index.
     phrases: Option<AhoCorasick>,
     phrase_trigger: Vec<usize>,
-    regexes: Vec<(Regex, usize)>,
+    /// Regex triggers; each runs where one of its first words occurs (they join the
+    /// phrase automaton after the phrases).
+    regexes: PatternSet,
+    regex_trigger: Vec<usize>,
+    /// For automaton patterns past the phrases: the regexes they start.
+    anchor_regexes: Vec<Vec<u32>>,
     window: usize,
 }
 
@@ -274,8 +279,8 @@ impl ContextEngine {
         let mut triggers: Vec<Trigger> = Vec::new();
         let mut phrase_pats: Vec<String> = Vec::new();
         let mut phrase_trigger: Vec<usize> = Vec::new();
-        let mut regex_pats: Vec<String> = Vec::new();
-        let mut regexes: Vec<(Regex, usize)> = Vec::new();
+        let mut regexes: Vec<Pattern> = Vec::new();
+        let mut regex_trigger: Vec<usize> = Vec::new();
         let mut window = DEFAULT_WINDOW;
         for s in sections {
             if let Some(w) = s.window {
@@ -329,13 +334,15 @@ impl ContextEngine {
                     });
                 }
                 if let Some(re) = &def.regex {
-                    let compiled = super::matcher::compile_pattern(re, 1 << 20)
-                        .map_err(|e| err(re, format!("invalid regex: {e}")))?;
-                    if compiled.is_match("") {
-                        return Err(err(re, "regex matches the empty string".to_string()));
-                    }
-                    regex_pats.push(re.clone());
-                    regexes.push((compiled, triggers.len()));
+                    let compiled = Pattern::check_lowercase(re, 1 << 20).map_err(|e| {
+                        if e.contains("empty string") {
+                            err(re, e)
+                        } else {
+                            err(re, format!("invalid regex: {e}"))
+                        }
+                    })?;
+                    regexes.push(compiled);
+                    regex_trigger.push(triggers.len());
                     triggers.push(Trigger {
                         category: def.category,
                         direction: def.direction,
@@ -345,14 +352,30 @@ impl ContextEngine {
                 }
             }
         }
-        let phrases = if phrase_pats.is_empty() {
+        // Each regex's first words follow the phrases in the automaton.
+        let mut anchor_regexes: Vec<Vec<u32>> = Vec::new();
+        let mut anchor_index: std::collections::HashMap<Vec<u8>, usize> =
+            std::collections::HashMap::new();
+        let mut patterns: Vec<Vec<u8>> =
+            phrase_pats.iter().map(|p| p.as_bytes().to_vec()).collect();
+        for (ri, r) in regexes.iter().enumerate() {
+            for lit in r.starts().unwrap_or_default() {
+                let k = *anchor_index.entry(lit.clone()).or_insert_with(|| {
+                    patterns.push(lit.clone());
+                    anchor_regexes.push(Vec::new());
+                    anchor_regexes.len() - 1
+                });
+                anchor_regexes[k].push(ri as u32);
+            }
+        }
+        let phrases = if patterns.is_empty() {
             None
         } else {
             Some(
                 AhoCorasickBuilder::new()
                     .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .match_kind(MatchKind::Standard)
-                    .build(&phrase_pats)
+                    .build(&patterns)
                     .map_err(|e| format!("cannot compile context phrases: {e}"))?,
             )
         };
@@ -360,7 +383,9 @@ impl ContextEngine {
             triggers,
             phrases,
             phrase_trigger,
-            regexes,
+            regexes: PatternSet::new(regexes),
+            regex_trigger,
+            anchor_regexes,
             window,
         })
     }
@@ -378,7 +403,7 @@ impl ContextEngine {
     /// Lists the compiled triggers in definition order.
     pub fn triggers(&self) -> Vec<TriggerInfo> {
         let regex_ids: std::collections::HashSet<usize> =
-            self.regexes.iter().map(|(_, t)| *t).collect();
+            self.regex_trigger.iter().copied().collect();
         self.triggers
             .iter()
             .enumerate()
@@ -575,6 +600,8 @@ struct SentenceView {
     /// Prefix sums of `content`.
     content_prefix: Vec<usize>,
     cands: Vec<Cand>,
+    /// (regex, start) pairs where a regex trigger may match.
+    anchors: Vec<(u32, u32)>,
 }
 
 impl SentenceView {
@@ -629,28 +656,37 @@ impl SentenceView {
         }
 
         self.cands.clear();
+        self.anchors.clear();
         if let Some(ac) = &engine.phrases {
+            let phrases = engine.phrase_trigger.len();
             for m in ac.find_overlapping_iter(self.norm.as_str()) {
-                if let Some((s, e)) = self.token_span(m.start(), m.end()) {
+                let id = m.pattern().as_usize();
+                if id >= phrases {
+                    for &r in &engine.anchor_regexes[id - phrases] {
+                        self.anchors.push((r, m.start() as u32));
+                    }
+                } else if let Some((s, e)) = self.token_span(m.start(), m.end()) {
                     self.cands.push(Cand {
                         start: s,
                         end: e,
-                        trigger: engine.phrase_trigger[m.pattern().as_usize()],
+                        trigger: engine.phrase_trigger[id],
                     });
                 }
             }
         }
-        {
-            for (re, trig) in &engine.regexes {
-                for m in re.find_iter(self.norm.as_bytes()) {
-                    if let Some((s, e)) = self.token_span(m.start(), m.end()) {
-                        self.cands.push(Cand {
-                            start: s,
-                            end: e,
-                            trigger: *trig,
-                        });
-                    }
-                }
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        engine
+            .regexes
+            .find(self.norm.as_bytes(), &mut self.anchors, |r, s, e| {
+                found.push((r, s, e));
+            });
+        for (r, s, e) in found {
+            if let Some((s, e)) = self.token_span(s, e) {
+                self.cands.push(Cand {
+                    start: s,
+                    end: e,
+                    trigger: engine.regex_trigger[r],
+                });
             }
         }
         // Leftmost, then longest, then the later definition.

@@ -30,6 +30,11 @@ pub fn fold_bytes(text: &[u8]) -> Vec<u8> {
 /// The folded literals one of which begins every match of `pattern`, none a prefix of
 /// another; `None` if a match can begin with anything (or the pattern does not parse).
 pub fn start_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    start_literals_folded(pattern, fold_bytes)
+}
+
+/// [`start_literals`] folded with `fold` (which must keep lengths).
+pub fn start_literals_folded(pattern: &str, fold: fn(&[u8]) -> Vec<u8>) -> Option<Vec<Vec<u8>>> {
     // Read case-sensitively and matched without regard to case: with case folding on,
     // every letter would be a two-letter class and the literal sets would explode.
     let hir = read(pattern, false).ok()?;
@@ -47,7 +52,7 @@ pub fn start_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
         if cut == 0 {
             return None;
         }
-        out.push(fold_bytes(&bytes[..cut]));
+        out.push(fold(&bytes[..cut]));
     }
     out.sort();
     out.dedup();

@@ -5,7 +5,7 @@
 //! full. Each pattern is compiled the first time it is needed: a one-letter run compiles
 //! only the patterns whose words occur in that letter.
 
-use super::literals::{read, start_literals};
+use super::literals::{read, start_literals, start_literals_folded};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::pool::Pool;
@@ -34,6 +34,22 @@ impl Pattern {
     pub fn check(source: &str, limit: usize) -> Result<Pattern, String> {
         let hir = read(source, true)?;
         let starts = start_literals(source);
+        let compiled = Compiled::build(&hir, starts.is_some(), limit)?;
+        Ok(Pattern {
+            source: source.to_string(),
+            starts,
+            compiled: Some(compiled),
+        })
+    }
+
+    /// [`Pattern::check`] for texts that are lowercased but keep their hyphens (the
+    /// context engine's normalised sentences). Refuses a pattern that matches nothing.
+    pub fn check_lowercase(source: &str, limit: usize) -> Result<Pattern, String> {
+        let hir = read(source, true)?;
+        if hir.properties().minimum_len() == Some(0) {
+            return Err("regex matches the empty string".into());
+        }
+        let starts = start_literals_folded(source, |b| b.to_ascii_lowercase());
         let compiled = Compiled::build(&hir, starts.is_some(), limit)?;
         Ok(Pattern {
             source: source.to_string(),
@@ -136,6 +152,7 @@ impl Compiled {
 }
 
 /// The compiled patterns.
+#[derive(Default)]
 pub struct PatternSet {
     patterns: Vec<Slot>,
 }

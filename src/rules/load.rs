@@ -401,6 +401,11 @@ fn parse_yaml(file: &SourceFile) -> Result<PackFile, Box<RuleError>> {
                 .help("start it with `version: 1`"),
         ));
     }
+    if let Some(json) = default_json(file) {
+        if let Ok(parsed) = serde_json::from_str(json) {
+            return Ok(parsed);
+        }
+    }
     if let Some((at, what)) = too_deep(&file.text) {
         return Err(Box::new(
             RuleError::new(
@@ -411,11 +416,6 @@ fn parse_yaml(file: &SourceFile) -> Result<PackFile, Box<RuleError>> {
             .at(Some(Span::new(at, at + 1)), what)
             .help("rule files never need this much nesting; is the file generated or corrupted?"),
         ));
-    }
-    if let Some(json) = default_json(file) {
-        if let Ok(parsed) = serde_json::from_str(json) {
-            return Ok(parsed);
-        }
     }
     serde_yaml::from_str(&file.text).map_err(|e| Box::new(yaml_error(file, e)))
 }
