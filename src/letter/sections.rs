@@ -51,16 +51,28 @@ pub fn find_headings(lines: &[Line<'_>], wanted: &[&str]) -> Vec<Heading> {
 
 fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) -> Option<Heading> {
     // Most lines are prose: rule them out on their first few letters before building keys.
-    let lead: String = lines
-        .get(i)?
-        .text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .take(6)
-        .flat_map(char::to_uppercase)
-        .collect();
-    if !keys.iter().any(|k| k.starts_with(&lead)) {
-        return None;
+    // Most lines are not headings: compare their first letters before building keys.
+    let first = lines.get(i)?.text;
+    if first.is_ascii() {
+        let mut lead = [0u8; 6];
+        let mut n = 0;
+        for b in first.bytes().filter(u8::is_ascii_alphanumeric).take(6) {
+            lead[n] = b.to_ascii_uppercase();
+            n += 1;
+        }
+        if !keys.iter().any(|k| k.as_bytes().starts_with(&lead[..n])) {
+            return None;
+        }
+    } else {
+        let lead: String = first
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .take(6)
+            .flat_map(char::to_uppercase)
+            .collect();
+        if !keys.iter().any(|k| k.starts_with(&lead)) {
+            return None;
+        }
     }
     let mut prefix = String::new();
     for n in 1..=MAX_HEADING_LINES {
@@ -82,12 +94,12 @@ fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) ->
                 inline,
                 span: lines[i].span.cover(line.span),
             };
-            if format!("{prefix}{whole}") == *key {
+            if joins_to(&prefix, &whole, key) {
                 return Some(heading(i + n, None));
             }
             if let Some((h, at)) = &head {
                 let rest = line.text[*at..].trim();
-                if !h.is_empty() && format!("{prefix}{h}") == *key && !rest.is_empty() {
+                if !h.is_empty() && joins_to(&prefix, h, key) && !rest.is_empty() {
                     return Some(heading(i + n, Some((i + n - 1, *at))));
                 }
             }
@@ -106,6 +118,11 @@ fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) ->
 
 /// The body lines of a section: from the heading's body (its inline part included) up to
 /// the next heading, or `end`.
+/// Whether `a` followed by `b` spells `key`.
+fn joins_to(a: &str, b: &str, key: &str) -> bool {
+    key.len() == a.len() + b.len() && key.starts_with(a) && key.ends_with(b)
+}
+
 pub fn section_body<'a>(lines: &[Line<'a>], h: &Heading, headings: &[Heading]) -> Vec<Line<'a>> {
     let end = headings
         .iter()
