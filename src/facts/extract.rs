@@ -131,15 +131,19 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
             request: mentions(&item.request, pack, false, &mut hits),
             ..ItemFacts::default()
         };
+        // The rationale is searched once: its hits also serve the restatement check and
+        // the conclusion.
+        let mut rationale_hits = Vec::new();
         if let Some(r) = &item.rationale {
             f.rationale = mentions(r, pack, true, &mut hits);
-            mark_guideline_restatements(&r.text, &mut f.rationale, pack, &mut hits);
+            mark_guideline_restatements(&r.text, &mut f.rationale, pack, &hits);
+            rationale_hits = std::mem::take(&mut hits);
         }
         if let Some(g) = &item.reviewer_guideline {
             let field = Field::plain(&g.text, g.span);
             f.guideline = mentions(&field, pack, false, &mut hits);
         }
-        item_numbers(case, item, pack, &facts, &mut f, &mut hits);
+        item_numbers(case, item, pack, &facts, &mut f, &rationale_hits);
         facts.items.push(f);
     }
     facts.age = case.patient.age.as_ref().map(|a| a.value as f64);
@@ -179,20 +183,13 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
 /// absence of red flags") without speaking of the patient asserts nothing about the
 /// patient: its mentions become hypothetical. The two voices are the pack's
 /// `guideline-voice` and `patient-voice` concepts; without them nothing changes.
-fn mark_guideline_restatements(
-    text: &str,
-    mentions: &mut [Mention],
-    pack: &Pack,
-    hits: &mut Vec<Hit>,
-) {
+fn mark_guideline_restatements(text: &str, mentions: &mut [Mention], pack: &Pack, hits: &[Hit]) {
     let (Some(&guide), Some(&patient)) = (
         pack.concept_index.get("guideline-voice"),
         pack.concept_index.get("patient-voice"),
     ) else {
         return;
     };
-    hits.clear();
-    pack.matcher.find(text, hits);
     for r in super::sentence::split_sentences(text) {
         let (start, end) = (r.start, r.end);
         let has = |c: usize| {
@@ -431,7 +428,7 @@ fn item_numbers(
     pack: &Pack,
     facts: &CaseFacts,
     f: &mut ItemFacts,
-    hits: &mut Vec<Hit>,
+    rationale_hits: &[Hit],
 ) {
     let p = num_patterns();
     let cat = &pack.catalogue;
@@ -499,7 +496,7 @@ fn item_numbers(
         }
     }
     if let Some(r) = &item.rationale {
-        f.conclusion = conclusion(&r.text, pack, hits).map(|(c, s, e)| (c, r.source_span(s, e)));
+        f.conclusion = conclusion(pack, rationale_hits).map(|(c, s, e)| (c, r.source_span(s, e)));
         // Regions the rationale speaks of, outside guideline restatements.
         for (mi, m) in f.rationale.iter().enumerate() {
             if m.status == Status::Hypothetical {
@@ -526,15 +523,13 @@ fn item_numbers(
 
 /// The last necessity conclusion of a rationale: a negative phrase hides a positive
 /// one it overlaps ("is not medically necessary and appropriate").
-fn conclusion(text: &str, pack: &Pack, hits: &mut Vec<Hit>) -> Option<(Conclusion, usize, usize)> {
+fn conclusion(pack: &Pack, hits: &[Hit]) -> Option<(Conclusion, usize, usize)> {
     let (Some(yes), Some(no)) = (
         pack.concept("conclusion-necessary"),
         pack.concept("conclusion-not-necessary"),
     ) else {
         return None;
     };
-    hits.clear();
-    pack.matcher.find(text, hits);
     let negs: Vec<Hit> = hits.iter().filter(|h| h.concept == no).copied().collect();
     hits.iter()
         .filter(|h| {
