@@ -25,6 +25,8 @@ pub struct ConceptMatcher {
     patterns: PatternSet,
     /// For each pattern, the concepts it counts for.
     pattern_concepts: Vec<Vec<usize>>,
+    /// For each pattern, whether it starts with `\b`.
+    word_start: Vec<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -44,6 +46,11 @@ pub fn fold(text: &str) -> String {
 fn fold_phrase(p: &str) -> String {
     let f = fold(p.trim());
     f.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A word byte as `\b` reads it in the patterns (ASCII semantics).
+fn is_regex_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -86,6 +93,7 @@ impl ConceptMatcher {
                 entries[at].starts.push(i as u32);
             }
         }
+        let word_start = patterns.iter().map(|p| p.word_start()).collect();
         let automaton = if keys.is_empty() {
             None
         } else {
@@ -102,6 +110,7 @@ impl ConceptMatcher {
             entries,
             patterns: PatternSet::new(patterns),
             pattern_concepts: pattern_owners,
+            word_start,
         })
     }
 
@@ -126,8 +135,16 @@ impl ConceptMatcher {
             for m in ac.find_overlapping_iter(bytes) {
                 let (s, e) = (m.start(), m.end());
                 let entry = &self.entries[m.pattern().as_usize()];
-                for &p in &entry.starts {
-                    candidates.push((p, s as u32));
+                if !entry.starts.is_empty() {
+                    // Most patterns begin with `\b`: a start inside a word (the "3" of
+                    // "2013") cannot match, and digits and short words are frequent.
+                    let boundary =
+                        (s > 0 && is_regex_word_byte(bytes[s - 1])) != is_regex_word_byte(bytes[s]);
+                    for &p in &entry.starts {
+                        if boundary || !self.word_start[p as usize] {
+                            candidates.push((p, s as u32));
+                        }
+                    }
                 }
                 if entry.concepts.is_empty() {
                     continue;

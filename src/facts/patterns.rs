@@ -68,6 +68,11 @@ impl Pattern {
         }
     }
 
+    /// Whether every match starts at a word boundary: the pattern begins with `\b`.
+    pub fn word_start(&self) -> bool {
+        self.source.starts_with(r"\b")
+    }
+
     pub fn starts(&self) -> Option<&[Vec<u8>]> {
         self.starts.as_deref()
     }
