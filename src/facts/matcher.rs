@@ -1,10 +1,10 @@
-//! Finding concept phrases in text: one Aho-Corasick automaton for every phrase of
-//! every concept, plus the few regex patterns, all built once per run.
+//! Finding concept phrases in text: one Aho-Corasick automaton for every phrase of every
+//! concept and for the first words of every pattern; one pass over a text finds the
+//! phrases and where each pattern may start (see [`super::patterns`]).
 
 pub use super::literals::fold_bytes;
 use super::patterns::{Pattern, PatternSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex_automata::meta::Regex;
 use std::collections::HashMap;
 
 /// A concept match in a text: byte range and concept index.
@@ -200,38 +200,6 @@ impl ConceptMatcher {
         out.truncate(start_len);
         out.extend(kept);
     }
-}
-
-/// Compiles a concept pattern: ASCII semantics, case-insensitive, only the implicit match group, no
-/// literal prefilter. That builds several times faster than a default `regex::Regex`, which
-/// keeps loading the pack within a few milliseconds; the texts searched are short.
-pub fn compile_pattern(pattern: &str, size_limit: usize) -> Result<Regex, String> {
-    use regex_automata::{meta, nfa::thompson, util::syntax};
-    meta::Regex::builder()
-        .configure(
-            meta::Config::new()
-                .auto_prefilter(false)
-                .which_captures(thompson::WhichCaptures::Implicit)
-                .nfa_size_limit(Some(size_limit))
-                .hybrid_cache_capacity(2 * (1 << 20)),
-        )
-        .syntax(
-            syntax::Config::new()
-                .case_insensitive(true)
-                .unicode(false)
-                .utf8(false),
-        )
-        .build(pattern)
-        .map_err(|e| match e.syntax_error() {
-            Some(se) => se.to_string(),
-            None if e.size_limit().is_some() => {
-                format!("the pattern compiles to an automaton larger than the {} KiB limit; simplify its repetitions", size_limit >> 10)
-            }
-            None => {
-                let cause = std::error::Error::source(&e).map(|c| format!(": {c}")).unwrap_or_default();
-                format!("{e}{cause}")
-            }
-        })
 }
 
 #[cfg(test)]
