@@ -543,12 +543,20 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
     }
     // A pattern of the default pack was checked when imrlint was built and is compiled
     // when a letter first needs it; any other is checked (and compiled) now, on all cores.
-    let checked = parallel_map(&pattern_jobs, |(_, pat)| {
-        match default_pattern_starts(pat) {
-            Some(starts) => Ok(Pattern::trusted(pat, starts)),
-            None => Pattern::check(pat, REGEX_SIZE_LIMIT),
-        }
-    });
+    let known: Vec<Option<Option<Vec<Vec<u8>>>>> = pattern_jobs
+        .iter()
+        .map(|(_, pat)| default_pattern_starts(pat))
+        .collect();
+    let check = |k: usize| match &known[k] {
+        Some(starts) => Ok(Pattern::trusted(pattern_jobs[k].1, starts.clone())),
+        None => Pattern::check(pattern_jobs[k].1, REGEX_SIZE_LIMIT),
+    };
+    let indices: Vec<usize> = (0..pattern_jobs.len()).collect();
+    let checked: Vec<Result<Pattern, String>> = if known.iter().all(Option::is_some) {
+        indices.iter().map(|&k| check(k)).collect()
+    } else {
+        parallel_map(&indices, |&k| check(k))
+    };
     let mut patterns = Vec::new();
     let mut pattern_owners = Vec::new();
     for ((i, pat), checked) in pattern_jobs.iter().zip(checked) {
