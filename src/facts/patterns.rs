@@ -33,24 +33,28 @@ impl Pattern {
     /// `limit` bytes. The error is the parser's own message with its caret line.
     pub fn check(source: &str, limit: usize) -> Result<Pattern, String> {
         let hir = read(source, true)?;
-        let starts = start_literals(source);
-        let compiled = Compiled::build(&hir, starts.is_some(), limit)?;
-        Ok(Pattern {
-            source: source.to_string(),
-            starts,
-            compiled: Some(compiled),
-        })
+        Self::compiled_now(source, &hir, start_literals(source), limit)
     }
 
     /// [`Pattern::check`] for texts that are lowercased but keep their hyphens (the
-    /// context engine's normalised sentences). Refuses a pattern that matches nothing.
+    /// context engine's normalised sentences). Refuses a pattern that can match the empty
+    /// string.
     pub fn check_lowercase(source: &str, limit: usize) -> Result<Pattern, String> {
         let hir = read(source, true)?;
         if hir.properties().minimum_len() == Some(0) {
             return Err("regex matches the empty string".into());
         }
         let starts = start_literals_folded(source, |b| b.to_ascii_lowercase());
-        let compiled = Compiled::build(&hir, starts.is_some(), limit)?;
+        Self::compiled_now(source, &hir, starts, limit)
+    }
+
+    fn compiled_now(
+        source: &str,
+        hir: &Hir,
+        starts: Option<Vec<Vec<u8>>>,
+        limit: usize,
+    ) -> Result<Pattern, String> {
+        let compiled = Compiled::build(hir, starts.is_some(), limit)?;
         Ok(Pattern {
             source: source.to_string(),
             starts,
@@ -86,6 +90,15 @@ pub fn size_message(limit: usize) -> String {
     )
 }
 
+/// A compiler error as rule authors read it.
+fn build_error(over_size_limit: bool, e: &dyn std::fmt::Display, limit: usize) -> String {
+    if over_size_limit {
+        size_message(limit)
+    } else {
+        e.to_string()
+    }
+}
+
 /// A compiled pattern: a lazy DFA for anchored searches, or a full regex.
 enum Compiled {
     Anchored(Box<(DFA, CachePool)>),
@@ -102,13 +115,7 @@ impl Compiled {
                         .nfa_size_limit(Some(limit)),
                 )
                 .build_from_hir(hir)
-                .map_err(|e| {
-                    if e.size_limit().is_some() {
-                        size_message(limit)
-                    } else {
-                        e.to_string()
-                    }
-                })?;
+                .map_err(|e| build_error(e.size_limit().is_some(), &e, limit))?;
             let dfa = DFA::builder()
                 .configure(
                     DFA::config()
@@ -131,13 +138,7 @@ impl Compiled {
                         .hybrid_cache_capacity(CACHE_BYTES),
                 )
                 .build_from_hir(hir)
-                .map_err(|e| {
-                    if e.size_limit().is_some() {
-                        size_message(limit)
-                    } else {
-                        e.to_string()
-                    }
-                })?;
+                .map_err(|e| build_error(e.size_limit().is_some(), &e, limit))?;
             Ok(Compiled::Unanchored(Box::new(re)))
         }
     }
