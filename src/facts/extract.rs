@@ -258,12 +258,12 @@ const NUM: &str = r"(\d{1,3}|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four
 pub(crate) struct NumPatterns {
     freq: Regex,
     twice: Regex,
+    /// "12 sessions", "six (6) PT visits": requested counts, and completed ones in the record.
     count: Regex,
     count_after: Regex,
     x_only: Regex,
     quantity: Regex,
     drug_units: Regex,
-    completed_count: Regex,
     completed_x: Regex,
     completion: Regex,
     request_words: Regex,
@@ -295,9 +295,6 @@ pub(crate) fn num_patterns() -> &'static NumPatterns {
             x_only: r(r"(?i)(?:^|[^\w/])(?:x|×)\s*(\d{1,2})\b".to_string()),
             quantity: r(r"(?i)(?:#|\bqty\.?|\bquantity\s*:?|\bQTY)\s*:?\s*(\d{1,4})\b".to_string()),
             drug_units: r(r"(?i)\d\s*(?:mg|mcg|ml|gm|g|%)\b|\b(?:tabs?|tablets?|caps?|capsules?|patch(?:es)?|cream|gel|ointment)\b".to_string()),
-            completed_count: r(format!(
-                r"(?i)\(?\b{NUM}\)?\s+(?:[A-Za-z/-]+\s+){{0,3}}?(?:sessions?|visits?|treatments?)\b"
-            )),
             completed_x: r(format!(
                 r"(?i)\b(?:PT|physical\s+therapy|chiropractic|chiro|acupuncture|sessions?|visits?|treatments?)\s*(?:x|×)\s*{NUM}\b"
             )),
@@ -374,7 +371,7 @@ fn completed_counts(
     for sent in super::sentence::split_sentences(text) {
         let s = &text[sent.clone()];
         let mut spans: Vec<(usize, usize, f64)> = Vec::new();
-        for re in [&p.completed_count, &p.completed_x] {
+        for re in [&p.count, &p.completed_x] {
             for c in re.captures_iter(s) {
                 let m = c.get(0).unwrap();
                 if spans.iter().any(|(a, b, _)| m.start() < *b && *a < m.end()) {
