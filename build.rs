@@ -1,6 +1,7 @@
 //! Embeds the default rule pack (every YAML file under `rules/`) into the binary, with
 //! work done here rather than on every run: each file also as JSON (read several times
-//! faster than YAML), and the starting literals of every vocabulary pattern.
+//! faster than YAML), and the anchors of every vocabulary pattern (the literals its matches
+//! begin and end with, its longest match).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -70,22 +71,28 @@ fn main() {
     code.push_str("];\n");
     all_patterns.sort();
     all_patterns.dedup();
-    code.push_str("/// Each default pattern that parses, sorted, with its starting literals (`None`: it can start anywhere).\npub static DEFAULT_PATTERN_STARTS: &[(&str, Option<&[&[u8]]>)] = &[\n");
-    for p in &all_patterns {
-        if literals::read(p, true).is_err() {
-            continue;
-        }
-        let starts = literals::start_literals(p).map(|lits| {
+    code.push_str("/// Each default pattern that parses, sorted, with its anchors: the literals its matches start with and end with (`None`: any) and its longest match (`None`: unbounded).\npub type Literals = Option<&'static [&'static [u8]]>;\npub static DEFAULT_PATTERN_ANCHORS: &[(&str, Literals, Literals, Option<usize>)] = &[\n");
+    let list = |lits: Option<Vec<Vec<u8>>>| match lits {
+        Some(lits) => {
             let items: Vec<String> = lits
                 .iter()
                 .map(|l| format!("b{:?}", bytes_lit(l)))
                 .collect();
             format!("Some(&[{}])", items.join(", "))
-        });
+        }
+        None => "None".into(),
+    };
+    for p in &all_patterns {
+        if literals::read(p, true).is_err() {
+            continue;
+        }
+        let a = literals::anchors(p);
         writeln!(
             code,
-            "    ({p:?}, {}),",
-            starts.unwrap_or_else(|| "None".into())
+            "    ({p:?}, {}, {}, {:?}),",
+            list(a.starts),
+            list(a.ends),
+            a.max_len
         )
         .unwrap();
     }

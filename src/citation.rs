@@ -115,8 +115,9 @@ pub(crate) struct Patterns {
 pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        not_mtus: crate::re::compile(
+        not_mtus: crate::re::compile_guarded(
             r"(?i)\b(?:did\s+not|didn't|does\s+not)\s+base\s+(?:their|his|her|its|the)\s+decision\s+on\s+(?:the\s+)?(?:CA\s+)?MTUS|\bnon-?\s*MTUS\b",
+            |t| contains(t, "not") || contains(t, "non") || t.contains("n't"),
         )
         .unwrap(),
         // Order matters: the specific MTUS parts before the bare "ACOEM"/"MTUS".
@@ -132,9 +133,37 @@ pub(crate) fn patterns() -> &'static Patterns {
         )
         .unwrap(),
         mtus_silent: crate::re::compile(r"(?i)^\s+(?:does\s+not|doesn't|did\s+not|is\s+silent|fails\s+to)\b").unwrap(),
-        chapter: crate::re::compile(r"(?i)\bchapter\s+(\d{1,2})\b(?:\s*[:,-]?\s*([A-Z][A-Za-z,&/' -]*?))?(?:\s*[,.;(]|\s+Pages?\b|\s+p\.|\s*$)").unwrap(),
-        pages: crate::re::compile(r"(?i)\b(?:page\s*\(s\)|pages?|pp?\.)\s*:?\s*((?:\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*(?:,|&|and)\s*)?)+)").unwrap(),
+        chapter: crate::re::compile_guarded(r"(?i)\bchapter\s+(\d{1,2})\b(?:\s*[:,-]?\s*([A-Z][A-Za-z,&/' -]*?))?(?:\s*[,.;(]|\s+Pages?\b|\s+p\.|\s*$)", |t| contains(t, "chapter")).unwrap(),
+        pages: crate::re::compile_guarded(
+            r"(?i)\b(?:page\s*\(s\)|pages?|pp?\.)\s*:?\s*((?:\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*(?:,|&|and)\s*)?)+)",
+            |t| contains(t, "page") || contains(t, "p."),
+        )
+        .unwrap(),
         page_item: crate::re::compile(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?").unwrap(),
+    })
+}
+
+use crate::re::contains_ignore_case as contains;
+
+/// The source a match of the `source` pattern names, told by its first word (each
+/// alternative starts with its own words); `None` for a bare "MTUS".
+fn source_named(matched: &str) -> Option<Source> {
+    let starts = |w: &str| crate::re::starts_with_ignore_case(matched, w);
+    Some(if starts("acupuncture") {
+        Source::MtusAcupuncture
+    } else if starts("post") || starts("pstg") {
+        Source::MtusPostsurgical
+    } else if starts("chronic")
+        || starts("cpmtg")
+        || (starts("mtus") && contains(matched, "chronic"))
+    {
+        Source::MtusCpmtg
+    } else if starts("acoem") || starts("occupational") || starts("american") {
+        Source::MtusAcoem
+    } else if starts("official") || starts("odg") {
+        Source::Odg
+    } else {
+        return None;
     })
 }
 
@@ -178,27 +207,17 @@ pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> 
     let not_based_on_mtus = p.not_mtus.is_match(text);
     // Each source mention starts a reference that runs to the next mention.
     let mut marks: Vec<(usize, Source)> = Vec::new();
-    for c in p.source.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        let source = if c.name("acu").is_some() {
-            Source::MtusAcupuncture
-        } else if c.name("post").is_some() {
-            Source::MtusPostsurgical
-        } else if c.name("cp").is_some() {
-            Source::MtusCpmtg
-        } else if c.name("acoem").is_some() {
-            Source::MtusAcoem
-        } else if c.name("odg").is_some() {
-            Source::Odg
+    for m in p.source.find_iter(text) {
+        let source = if let Some(s) = source_named(m.as_str()) {
+            s
         } else {
             // A bare "MTUS" is only a reference when nothing more specific follows it
             // closely ("MTUS ACOEM", "MTUS Chronic Pain").
             let rest = &text[m.end()..];
             let next_specific = p
                 .source
-                .captures(rest)
-                .filter(|n| n.name("mtus").is_none() && n.get(0).unwrap().start() < 12)
-                .is_some();
+                .find(rest)
+                .is_some_and(|n| source_named(n.as_str()).is_some() && n.start() < 12);
             // "ACOEM, Chapter 12 (MTUS)" names the MTUS part already given, and "the MTUS
             // does not address ..." says the MTUS was not used.
             let names_previous = marks

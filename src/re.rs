@@ -16,6 +16,9 @@ use std::ops::Range;
 #[derive(Debug, Clone)]
 pub struct Regex {
     inner: meta::Regex,
+    /// A cheap necessary condition for a match: when it says no, the search is skipped.
+    /// Most parser regexes run on every line of a letter and match on few of them.
+    guard: Option<fn(&str) -> bool>,
 }
 
 /// A match in a haystack.
@@ -96,15 +99,73 @@ pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
         .syntax(syntax::Config::new().unicode(unicode).utf8(unicode))
         .build(pattern)
         .map_err(Box::new)?;
-    Ok(Regex { inner })
+    Ok(Regex { inner, guard: None })
+}
+
+/// [`compile`] with a guard: `guard(text)` must be true of every text the pattern matches
+/// (it may be true of others). Each guard is tested against its pattern in the tests of the
+/// module that defines it.
+pub fn compile_guarded(
+    pattern: &str,
+    guard: fn(&str) -> bool,
+) -> Result<Regex, Box<meta::BuildError>> {
+    let mut re = compile(pattern)?;
+    re.guard = Some(guard);
+    #[cfg(test)]
+    GUARDED
+        .lock()
+        .unwrap()
+        .push((pattern.to_string(), re.clone()));
+    Ok(re)
+}
+
+/// Every guarded regex built so far, for the test that checks each guard.
+#[cfg(test)]
+static GUARDED: std::sync::Mutex<Vec<(String, Regex)>> = std::sync::Mutex::new(Vec::new());
+
+/// Whether `hay` contains `needle` (lowercase ASCII), ignoring ASCII case.
+pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    let upper = first.to_ascii_uppercase();
+    h.len() >= n.len()
+        && (0..=h.len() - n.len())
+            .any(|i| (h[i] == first || h[i] == upper) && h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// Whether `text` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
+pub fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Whether `text` ends with `suffix` (lowercase ASCII), ignoring ASCII case.
+pub fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// White space as `\s` reads it under ASCII semantics (`\x0B` included).
+pub fn is_regex_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
 impl Regex {
+    /// False when the guard rules a match out.
+    fn may_match(&self, haystack: &str) -> bool {
+        self.guard.is_none_or(|g| g(haystack))
+    }
+
     pub fn is_match(&self, haystack: &str) -> bool {
-        self.inner.is_match(haystack)
+        self.may_match(haystack) && self.inner.is_match(haystack)
     }
 
     pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
+        if !self.may_match(haystack) {
+            return None;
+        }
         self.inner
             .find(haystack)
             .map(|m| Match::new(haystack, m.start(), m.end()))
@@ -114,12 +175,17 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.inner
-            .find_iter(haystack)
+        self.may_match(haystack)
+            .then(|| self.inner.find_iter(haystack))
+            .into_iter()
+            .flatten()
             .map(move |m| Match::new(haystack, m.start(), m.end()))
     }
 
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
+        if !self.may_match(haystack) {
+            return None;
+        }
         let mut raw = self.inner.create_captures();
         self.inner.captures(haystack, &mut raw);
         raw.is_match().then_some(Captures { haystack, raw })
@@ -132,8 +198,10 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.inner
-            .captures_iter(haystack)
+        self.may_match(haystack)
+            .then(|| self.inner.captures_iter(haystack))
+            .into_iter()
+            .flatten()
             .map(move |raw| Captures { haystack, raw })
     }
 }
@@ -141,6 +209,61 @@ impl Regex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines of every fixture letter, runs of two and three of them joined, whole letters,
+    /// and a few forms the fixtures lack.
+    fn samples() -> Vec<String> {
+        let mut out: Vec<String> = [
+            "Page 2 of 5",
+            "- 3 -",
+            "12 / 14",
+            "IMR Case Number CM13-0001234 Page 2 of 4",
+            "page 7",
+            "The requested MRI of the lumbar spine",
+            "Requested for physical therapy",
+            "Issue 3: MRI of the knee: Upheld.",
+            "Item 2) Norco : overturned",
+            "Overturned",
+            "upheld .",
+        ]
+        .map(String::from)
+        .to_vec();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        for e in walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if e.path().extension().is_none_or(|x| x != "txt") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned();
+            let lines: Vec<&str> = text.lines().map(str::trim).collect();
+            for n in 1..=3 {
+                out.extend(lines.windows(n).map(|w| w.join(" ")));
+            }
+            out.push(text);
+        }
+        out
+    }
+
+    #[test]
+    fn every_guard_holds_where_its_regex_matches() {
+        crate::warm_up();
+        let guarded = GUARDED.lock().unwrap().clone();
+        assert!(guarded.len() >= 8, "{} guarded regexes", guarded.len());
+        let samples = samples();
+        for (pattern, re) in &guarded {
+            let guard = re.guard.unwrap();
+            let matching: Vec<&String> = samples
+                .iter()
+                .filter(|s| re.inner.is_match(s.as_str()))
+                .collect();
+            assert!(!matching.is_empty(), "no sample matches {pattern}");
+            for s in matching {
+                assert!(guard(s), "the guard of {pattern} rejects {s:?}");
+            }
+        }
+    }
 
     #[test]
     fn groups_by_index_and_name() {

@@ -125,6 +125,14 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
     if let Some(d) = &case.documents_reviewed {
         facts.documents = mentions(d, pack, true, &mut hits);
     }
+    // Completed visits in the record (summary, then documents), attributed to services.
+    let mut record_counts = Vec::new();
+    if let Some(s) = &case.summary {
+        record_counts = completed_counts(&s.text, &facts.summary, &pack.services);
+    }
+    if let Some(d) = &case.documents_reviewed {
+        record_counts.extend(completed_counts(&d.text, &facts.documents, &pack.services));
+    }
     for item in &case.items {
         let mut f = ItemFacts {
             class: pack.classify(&item.request.text),
@@ -143,7 +151,7 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
             let field = Field::plain(&g.text, g.span);
             f.guideline = mentions(&field, pack, false, &mut hits);
         }
-        item_numbers(case, item, pack, &facts, &mut f, &rationale_hits);
+        item_numbers(item, pack, &record_counts, &mut f, &rationale_hits);
         facts.items.push(f);
     }
     facts.age = case.patient.age.as_ref().map(|a| a.value as f64);
@@ -358,18 +366,32 @@ pub fn requested_quantity(text: &str) -> Option<f64> {
         .and_then(|c| number(&c[1]))
 }
 
-/// Completed-visit counts in `text`, each attributed to the nearest service mention of
-/// the sentence; returns the counts whose service is one of `modality`.
-fn completed_counts(
-    text: &str,
-    mentions: &[Mention],
-    services: &[usize],
-    modality: &[usize],
-) -> Vec<f64> {
+/// Completed-visit counts in `text`, each with the concept of the service it is
+/// attributed to: the nearest asserted service mention of its sentence.
+fn completed_counts(text: &str, mentions: &[Mention], services: &[usize]) -> Vec<(f64, usize)> {
     let p = num_patterns();
     let mut out = Vec::new();
+    let asserted_service = |m: &&Mention| {
+        services.binary_search(&m.concept).is_ok()
+            && !matches!(
+                m.status,
+                Status::Negated | Status::Hypothetical | Status::Other
+            )
+    };
+    if !mentions.iter().any(|m| asserted_service(&m)) {
+        return out;
+    }
     for sent in super::sentence::split_sentences(text) {
         let s = &text[sent.clone()];
+        // A count needs a service to belong to and words saying it was completed.
+        let in_sentence = |m: &&Mention| m.local.0 >= sent.start && m.local.1 <= sent.end;
+        if !mentions
+            .iter()
+            .any(|m| asserted_service(&m) && in_sentence(&m))
+            || !p.completion.is_match(s)
+        {
+            continue;
+        }
         let mut spans: Vec<(usize, usize, f64)> = Vec::new();
         for re in [&p.count, &p.completed_x] {
             for c in re.captures_iter(s) {
@@ -383,21 +405,14 @@ fn completed_counts(
             }
         }
         for (a, b, n) in spans {
-            let before = &s[..a];
-            if !p.completion.is_match(s) || p.request_words.is_match(before) {
+            if p.request_words.is_match(&s[..a]) {
                 continue;
             }
             let (ga, gb) = (sent.start + a, sent.start + b);
             let nearest = mentions
                 .iter()
-                .filter(|m| services.contains(&m.concept))
-                .filter(|m| m.local.0 >= sent.start && m.local.1 <= sent.end)
-                .filter(|m| {
-                    !matches!(
-                        m.status,
-                        Status::Negated | Status::Hypothetical | Status::Other
-                    )
-                })
+                .filter(asserted_service)
+                .filter(in_sentence)
                 .map(|m| {
                     let d = if m.local.1 <= ga {
                         ga - m.local.1
@@ -409,9 +424,7 @@ fn completed_counts(
                 .filter(|(d, _)| *d <= 60)
                 .min_by_key(|(d, _)| *d);
             if let Some((_, m)) = nearest {
-                if modality.contains(&m.concept) {
-                    out.push(n);
-                }
+                out.push((n, m.concept));
             }
         }
     }
@@ -420,10 +433,9 @@ fn completed_counts(
 
 /// Region, side, visit counts and conclusion of one item.
 fn item_numbers(
-    case: &Case,
     item: &crate::letter::Item,
     pack: &Pack,
-    facts: &CaseFacts,
+    record_counts: &[(f64, usize)],
     f: &mut ItemFacts,
     rationale_hits: &[Hit],
 ) {
@@ -456,40 +468,21 @@ fn item_numbers(
     f.visits_requested = requested_visits(&item.request.text);
     f.quantity_requested = requested_quantity(&item.request.text);
     if let Some(k) = class {
-        let services: Vec<usize> = {
-            let mut v: Vec<usize> = pack
-                .classes
+        let of_modality = |counts: &[(f64, usize)]| {
+            counts
                 .iter()
-                .flat_map(|c| c.modality.iter().copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
+                .filter(|(_, c)| k.modality.contains(c))
+                .map(|(n, _)| *n)
+                .collect::<Vec<f64>>()
         };
-        let mut counts = Vec::new();
-        if let Some(sm) = &case.summary {
-            counts.extend(completed_counts(
-                &sm.text,
-                &facts.summary,
-                &services,
-                &k.modality,
-            ));
-        }
-        if let Some(d) = &case.documents_reviewed {
-            counts.extend(completed_counts(
-                &d.text,
-                &facts.documents,
-                &services,
-                &k.modality,
-            ));
-        }
+        let counts = of_modality(record_counts);
         if !counts.is_empty() {
             f.visits_completed = Some(counts.iter().sum());
         }
         f.completed_counts = counts;
         if let Some(r) = &item.rationale {
-            let rc = completed_counts(&r.text, &f.rationale, &services, &k.modality);
-            f.rationale_visits_completed = rc.iter().copied().reduce(f64::max);
+            let rc = completed_counts(&r.text, &f.rationale, &pack.services);
+            f.rationale_visits_completed = of_modality(&rc).into_iter().reduce(f64::max);
         }
     }
     if let Some(r) = &item.rationale {

@@ -33,6 +33,8 @@ pub struct ConceptMatcher {
 struct Entry {
     concepts: Vec<usize>,
     starts: Vec<u32>,
+    /// Patterns whose matches can end with this string.
+    ends: Vec<u32>,
 }
 
 /// Lowercases ASCII and maps a hyphen to a space: same byte length, so offsets hold.
@@ -92,6 +94,10 @@ impl ConceptMatcher {
                 let at = entry(l.clone(), &mut keys, &mut entries);
                 entries[at].starts.push(i as u32);
             }
+            for l in p.ends().unwrap_or_default() {
+                let at = entry(l.clone(), &mut keys, &mut entries);
+                entries[at].ends.push(i as u32);
+            }
         }
         let word_start = patterns.iter().map(|p| p.word_start()).collect();
         let automaton = if keys.is_empty() {
@@ -131,10 +137,14 @@ impl ConceptMatcher {
         let folded = fold_bytes(text.as_bytes());
         let bytes = &folded[..];
         let mut candidates: Vec<(u32, u32)> = Vec::new();
+        let mut ends: Vec<(u32, u32, u32)> = Vec::new();
         if let Some(ac) = &self.automaton {
             for m in ac.find_overlapping_iter(bytes) {
                 let (s, e) = (m.start(), m.end());
                 let entry = &self.entries[m.pattern().as_usize()];
+                for &p in &entry.ends {
+                    ends.push((p, s as u32, e as u32));
+                }
                 if !entry.starts.is_empty() {
                     // Most patterns begin with `\b`: a start inside a word (the "3" of
                     // "2013") cannot match, and digits and short words are frequent.
@@ -162,6 +172,7 @@ impl ConceptMatcher {
                 }
             }
         }
+        self.patterns.keep_possible(&mut candidates, &mut ends);
         self.patterns
             .find(text.as_bytes(), &mut candidates, |p, start, end| {
                 // Byte-level patterns may stop inside a multi-byte character.

@@ -5,7 +5,7 @@
 //! full. Each pattern is compiled the first time it is needed: a one-letter run compiles
 //! only the patterns whose words occur in that letter.
 
-use super::literals::{read, start_literals, start_literals_folded};
+use super::literals::{anchors, anchors_folded, read, Anchors};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::pool::Pool;
@@ -19,11 +19,12 @@ type CachePool = Pool<Cache, Box<dyn Fn() -> Cache + Send + Sync>>;
 /// Bytes of lazy-DFA states each worker thread may keep per pattern.
 const CACHE_BYTES: usize = 1 << 20;
 
-/// A pattern ready to be compiled: its source and the literals one of which every match
-/// starts with (folded), or `None` when a match can start anywhere.
+/// A pattern ready to be compiled: its source and its [`Anchors`] (the folded literals one
+/// of which every match starts with, or `None` when a match can start anywhere; the same
+/// for ends; the longest match).
 pub struct Pattern {
     source: String,
-    starts: Option<Vec<Vec<u8>>>,
+    anchors: Anchors,
     /// Compiled already, when it was checked at load.
     compiled: Option<Compiled>,
 }
@@ -33,7 +34,7 @@ impl Pattern {
     /// `limit` bytes. The error is the parser's own message with its caret line.
     pub fn check(source: &str, limit: usize) -> Result<Pattern, String> {
         let hir = read(source, true)?;
-        Self::compiled_now(source, &hir, start_literals(source), limit)
+        Self::compiled_now(source, &hir, anchors(source), limit)
     }
 
     /// [`Pattern::check`] for texts that are lowercased but keep their hyphens (the
@@ -44,30 +45,30 @@ impl Pattern {
         if hir.properties().minimum_len() == Some(0) {
             return Err("regex matches the empty string".into());
         }
-        let starts = start_literals_folded(source, |b| b.to_ascii_lowercase());
-        Self::compiled_now(source, &hir, starts, limit)
+        let anchors = anchors_folded(source, |b| b.to_ascii_lowercase());
+        Self::compiled_now(source, &hir, anchors, limit)
     }
 
     fn compiled_now(
         source: &str,
         hir: &Hir,
-        starts: Option<Vec<Vec<u8>>>,
+        anchors: Anchors,
         limit: usize,
     ) -> Result<Pattern, String> {
-        let compiled = Compiled::build(hir, starts.is_some(), limit)?;
+        let compiled = Compiled::build(hir, anchors.starts.is_some(), limit)?;
         Ok(Pattern {
             source: source.to_string(),
-            starts,
+            anchors,
             compiled: Some(compiled),
         })
     }
 
-    /// A pattern of the default pack, checked when imrlint was built (`starts` worked out
-    /// then too); compiled when first needed.
-    pub fn trusted(source: &str, starts: Option<Vec<Vec<u8>>>) -> Pattern {
+    /// A pattern of the default pack, checked when imrlint was built (its anchors worked
+    /// out then too); compiled when first needed.
+    pub fn trusted(source: &str, anchors: Anchors) -> Pattern {
         Pattern {
             source: source.to_string(),
-            starts,
+            anchors,
             compiled: None,
         }
     }
@@ -78,7 +79,19 @@ impl Pattern {
     }
 
     pub fn starts(&self) -> Option<&[Vec<u8>]> {
-        self.starts.as_deref()
+        self.anchors.starts.as_deref()
+    }
+
+    /// The literals one of which ends every match, when the pattern runs where its
+    /// starts occur (otherwise none is needed).
+    pub fn ends(&self) -> Option<&[Vec<u8>]> {
+        self.anchors.starts.as_ref()?;
+        self.anchors.ends.as_deref()
+    }
+
+    /// The longest match in bytes, if bounded.
+    pub fn max_len(&self) -> Option<usize> {
+        self.anchors.max_len
     }
 }
 
@@ -166,6 +179,9 @@ pub struct PatternSet {
 struct Slot {
     source: String,
     anchored: bool,
+    /// Every match ends with one of the pattern's end literals.
+    needs_end: bool,
+    max_len: Option<usize>,
     compiled: OnceLock<Option<Compiled>>,
 }
 
@@ -196,12 +212,15 @@ impl PatternSet {
             patterns: patterns
                 .into_iter()
                 .map(|p| {
+                    let needs_end = p.ends().is_some();
                     let compiled = OnceLock::new();
                     if let Some(c) = p.compiled {
                         let _ = compiled.set(Some(c));
                     }
                     Slot {
-                        anchored: p.starts.is_some(),
+                        anchored: p.anchors.starts.is_some(),
+                        needs_end,
+                        max_len: p.anchors.max_len,
                         source: p.source,
                         compiled,
                     }
@@ -225,6 +244,30 @@ impl PatternSet {
             .filter(|p| p.compiled().is_none())
             .map(|p| p.source.as_str())
             .collect()
+    }
+
+    /// Drops the candidates (pattern, start) that cannot match: a pattern whose matches all
+    /// end with one of its end literals needs one to occur after the start, within its
+    /// longest match. `ends` holds (pattern, start, end) of each end literal found in the
+    /// text; it is sorted here.
+    pub fn keep_possible(&self, candidates: &mut Vec<(u32, u32)>, ends: &mut [(u32, u32, u32)]) {
+        ends.sort_unstable();
+        candidates.retain(|&(p, start)| {
+            let Some(slot) = self.patterns.get(p as usize) else {
+                return false;
+            };
+            if !slot.needs_end {
+                return true;
+            }
+            let limit = slot
+                .max_len
+                .map_or(u64::MAX, |m| u64::from(start) + m as u64);
+            let from = ends.partition_point(|&(q, s, _)| (q, s) < (p, start));
+            ends[from..]
+                .iter()
+                .take_while(|&&(q, s, _)| q == p && u64::from(s) <= limit)
+                .any(|&(_, _, e)| u64::from(e) <= limit)
+        });
     }
 
     /// Finds every match of every pattern in `text`, as `find_iter` would (leftmost-first,
@@ -292,16 +335,23 @@ mod tests {
     fn run(patterns: Vec<Pattern>, text: &str) -> Vec<(usize, usize, usize)> {
         let folded = super::super::literals::fold_bytes(text.as_bytes());
         let mut cands = Vec::new();
+        let mut ends = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            for l in p.starts().unwrap_or_default() {
-                for s in 0..folded.len() {
+            for s in 0..folded.len() {
+                for l in p.starts().unwrap_or_default() {
                     if folded[s..].starts_with(l) {
                         cands.push((i as u32, s as u32));
+                    }
+                }
+                for l in p.ends().unwrap_or_default() {
+                    if folded[s..].starts_with(l) {
+                        ends.push((i as u32, s as u32, (s + l.len()) as u32));
                     }
                 }
             }
         }
         let set = PatternSet::new(patterns);
+        set.keep_possible(&mut cands, &mut ends);
         let mut out = Vec::new();
         set.find(text.as_bytes(), &mut cands, |p, s, e| out.push((p, s, e)));
         out.sort();
@@ -355,7 +405,7 @@ mod tests {
     fn trusted_patterns_compile_when_first_needed_and_find_the_same() {
         let trusted = PATTERNS
             .iter()
-            .map(|p| Pattern::trusted(p, start_literals(p)))
+            .map(|p| Pattern::trusted(p, anchors(p)))
             .collect();
         assert_eq!(run(trusted, TEXT), reference(&PATTERNS, TEXT));
     }
@@ -370,13 +420,25 @@ mod tests {
 
     #[test]
     fn start_literals_are_folded_and_minimal() {
-        let lits: Vec<String> = start_literals(r"\b(?:MRI|MRIs|x-?rays?|CT(?:\s+scan)?)\s+dated")
+        let lits: Vec<String> = anchors(r"\b(?:MRI|MRIs|x-?rays?|CT(?:\s+scan)?)\s+dated")
+            .starts
             .unwrap()
             .iter()
             .map(|l| String::from_utf8_lossy(l).into_owned())
             .collect();
         assert_eq!(lits, ["ct", "mri", "x ray", "xray"]);
-        assert!(start_literals(r"(?:\w+\s+){0,3}?x").is_none());
+        assert!(anchors(r"(?:\w+\s+){0,3}?x").starts.is_none());
+        let a = anchors(r"\b(?:MRI|CT)\b[^.;]{0,70}?\b(?:showed|shows|was\s+read)\b");
+        let ends: Vec<String> = a
+            .ends
+            .unwrap()
+            .iter()
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect();
+        assert_eq!(ends, ["read", "showed", "shows"]);
+        assert_eq!(a.max_len, None);
+        assert_eq!(anchors(r"\bSLR\s?positive").max_len, Some(12));
+        assert!(anchors(r"\bpain\w*").ends.is_none());
     }
 
     #[test]

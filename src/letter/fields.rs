@@ -8,7 +8,12 @@ use std::sync::OnceLock;
 
 pub(crate) fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| crate::re::compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap())
+    RE.get_or_init(|| {
+        crate::re::compile_guarded(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", |t| {
+            t.as_bytes().contains(&b'/')
+        })
+        .unwrap()
+    })
 }
 
 /// Reads the first US-style date (MM/DD/YYYY or MM/DD/YY) in `field_text[start..]`.

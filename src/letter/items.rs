@@ -20,8 +20,9 @@ pub(crate) fn patterns() -> &'static Patterns {
         // Layout A labels ("Claims Administrator guideline:") and layout B sentences ("The
         // Claims Administrator based its decision on ..."), where the label is the
         // sentence's opening words.
-        label: crate::re::compile(
+        label: crate::re::compile_guarded(
             r"(?i)^(?:(claims\s+administrator\s+guidelines?|(?:maximus|expert\s+reviewer|reviewer)\s+guidelines?|decision\s+rationale|rationale\s+for\s+the\s+decision)\s*:|the\s+(claims\s+administrator|expert\s+reviewer)\s+based\s+(?:its|his/her|his|her|their)\s+decision\s+on\b)\s*",
+            may_be_label,
         )
         .unwrap(),
         necessity: crate::re::compile(
@@ -33,6 +34,22 @@ pub(crate) fn patterns() -> &'static Patterns {
         )
         .unwrap(),
     })
+}
+
+/// Every label starts with one of these words.
+fn may_be_label(text: &str) -> bool {
+    use crate::re::starts_with_ignore_case as starts;
+    [
+        "claims",
+        "maximus",
+        "expert",
+        "reviewer",
+        "decision",
+        "rationale",
+        "the",
+    ]
+    .iter()
+    .any(|w| starts(text, w))
 }
 
 /// Whether a line opens a labelled item field.

@@ -4,7 +4,7 @@
 use super::fields::{read_front_matter, read_items_section, read_summary_section};
 use super::items::{is_label, read_item_fields, sub_field};
 use super::model::{Case, Decision, Item, ParseProblem, Value};
-use super::sections::{heading_key, Heading};
+use super::sections::{is_key_of, Heading};
 use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
@@ -24,16 +24,36 @@ pub(crate) struct Patterns {
 pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        decision_tail: crate::re::compile(r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$").unwrap(),
+        decision_tail: crate::re::compile_guarded(
+            r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$",
+            ends_with_decision,
+        )
+        .unwrap(),
         numbered: numbered_item().clone(),
     })
 }
 
 /// An item number at the start of a line: "1", "1.", "2)", "Issue 3", "Item 2:".
+/// The text ends with "upheld" or "overturned", then white space and a period at most.
+fn ends_with_decision(text: &str) -> bool {
+    let t = text.strip_suffix('.').unwrap_or(text);
+    let t = t.trim_end_matches(|c: char| c.is_ascii() && crate::re::is_regex_space(c as u8));
+    crate::re::ends_with_ignore_case(t, "upheld")
+        || crate::re::ends_with_ignore_case(t, "overturned")
+}
+
 pub fn numbered_item() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        crate::re::compile(r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$").unwrap()
+        crate::re::compile_guarded(
+            r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$",
+            |t| {
+                t.starts_with(|c: char| c.is_ascii_digit())
+                    || crate::re::starts_with_ignore_case(t, "issue")
+                    || crate::re::starts_with_ignore_case(t, "item")
+            },
+        )
+        .unwrap()
     })
 }
 
@@ -43,7 +63,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
         layout: "A".into(),
         ..Case::default()
     };
-    let pos = |name: &str| headings.iter().find(|h| h.key == heading_key(name));
+    let pos = |name: &str| headings.iter().find(|h| is_key_of(&h.key, name));
 
     read_front_matter(lines, headings, pos(HOW_MADE), &mut case);
 

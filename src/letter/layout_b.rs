@@ -7,7 +7,7 @@ use super::fields::{read_front_matter, read_items_section, read_summary_section}
 use super::items::{is_label, lines_field, necessity, read_item_fields, sub_field};
 use super::layout_a::numbered_item;
 use super::model::{Case, Item, ParseProblem, Value};
-use super::sections::{heading_key, section_body, Heading};
+use super::sections::{is_key_of, section_body, Heading};
 use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
@@ -32,8 +32,14 @@ pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         numbered: numbered_item().clone(),
-        request_lead: crate::re::compile(r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)")
-            .unwrap(),
+        request_lead: crate::re::compile_guarded(
+            r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)",
+            |t| {
+                crate::re::starts_with_ignore_case(t, "the")
+                    || crate::re::starts_with_ignore_case(t, "request")
+            },
+        )
+        .unwrap(),
     })
 }
 
@@ -42,7 +48,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
         layout: "B".into(),
         ..Case::default()
     };
-    let pos = |name: &str| headings.iter().find(|h| h.key == heading_key(name));
+    let pos = |name: &str| headings.iter().find(|h| is_key_of(&h.key, name));
 
     // The cover notice (case number, dates, treatments in dispute, the letter-level final
     // determination) is everything before the first heading.

@@ -10,7 +10,7 @@ use super::fields::{
 use super::items::{cite, decision_in_words, lines_field, necessity, sub_field};
 use super::layout_a::numbered_item;
 use super::model::{Case, Field, Item, ParseProblem, Value};
-use super::sections::{find_headings, heading_key, section_body, Heading};
+use super::sections::{find_headings, is_key_of, section_body, Heading};
 use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
@@ -58,7 +58,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
     let pos = |names: &[&str]| {
         headings
             .iter()
-            .find(|h| names.iter().any(|n| h.key == heading_key(n)))
+            .find(|h| names.iter().any(|n| is_key_of(&h.key, n)))
     };
     let body = |h: &Heading| section_body(lines, h, headings);
 

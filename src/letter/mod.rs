@@ -137,7 +137,7 @@ pub fn parse_text(text: &str) -> Case {
                 .headings
                 .iter()
                 .copied()
-                .filter(|h| found.iter().any(|f| f.key == sections::heading_key(h)))
+                .filter(|h| found.iter().any(|f| sections::is_key_of(&f.key, h)))
                 .collect();
             (l, found, present)
         })

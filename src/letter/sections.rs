@@ -22,10 +22,31 @@ pub struct Heading {
 /// Uppercase letters and digits only, so "IMR ISSUES, DECISIONS  AND RATIONALES" and
 /// "IMR Issues, Decisions and Rationales:" compare equal.
 pub fn heading_key(s: &str) -> String {
+    if s.is_ascii() {
+        let mut key = String::with_capacity(s.len());
+        key.extend(
+            s.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_uppercase())),
+        );
+        return key;
+    }
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
         .collect()
+}
+
+/// Whether `key` is [`heading_key`] of `name`, without building the name's key.
+pub fn is_key_of(key: &str, name: &str) -> bool {
+    if !name.is_ascii() {
+        return key == heading_key(name);
+    }
+    let mut wanted = name
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase());
+    key.bytes().all(|b| wanted.next() == Some(b)) && wanted.next().is_none()
 }
 
 /// Lines a heading may be broken over.

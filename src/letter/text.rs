@@ -21,11 +21,22 @@ pub(crate) fn page_footer() -> &'static Regex {
     // "Page 2 of 5", "- 3 -", "2/5", and running footers that end or start with a page
     // count ("IMR Case Number CM13-0001234 Page 2 of 4").
     RE.get_or_init(|| {
-        crate::re::compile(
+        crate::re::compile_guarded(
             r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|.{0,70}\bpage\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+\b.{0,70})$",
+            may_be_page_footer,
         )
         .unwrap()
     })
+}
+
+/// A cheap test that rules out most lines before [`page_footer`] runs: every footer form
+/// has a digit, and starts with a dash or a digit or says "page".
+fn may_be_page_footer(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().any(u8::is_ascii_digit)
+        && (matches!(b.first(), Some(b'-' | b'0'..=b'9'))
+            || (0..b.len().saturating_sub(3))
+                .any(|i| b[i] | 0x20 == b'p' && b[i + 1..i + 4].eq_ignore_ascii_case(b"age")))
 }
 
 /// A short line seen this many times at page edges is a running header or footer.
@@ -96,9 +107,11 @@ fn drop_running_lines<'a>(lines: Vec<Line<'a>>, boundaries: &[usize]) -> Vec<Lin
         .enumerate()
         .filter(|(i, l)| {
             // The letterhead's first appearance, at the top of the letter, is content.
+            if *i < 3 || !at_edge(*i) {
+                return true;
+            }
             let (near, tops) = counts.get(&running_key(l.text)).copied().unwrap_or((0, 0));
-            let running = at_edge(*i) && (near >= RUNNING_MIN_REPEATS || tops >= 2);
-            !running || *i < 3
+            near < RUNNING_MIN_REPEATS && tops < 2
         })
         .map(|(_, l)| l)
         .collect()
@@ -226,6 +239,7 @@ impl Joined {
     /// Appends a run of source text, folding each run of white space to one space so
     /// that phrase matching never depends on how the PDF spaced the words.
     fn push(&mut self, text: &str, src_start: usize) {
+        self.text.reserve(text.len() + 1);
         let mut first = true;
         let mut rest = text;
         let mut offset = src_start;
@@ -236,7 +250,17 @@ impl Joined {
             if rest.is_empty() {
                 break;
             }
-            let word_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            // ASCII white space ends the word; at a non-ASCII byte, ask `char`.
+            let word_len = match rest
+                .bytes()
+                .position(|b| matches!(b, b' ' | b'\t'..=b'\r') || b >= 0x80)
+            {
+                Some(i) if rest.as_bytes()[i] >= 0x80 => {
+                    rest.find(char::is_whitespace).unwrap_or(rest.len())
+                }
+                Some(i) => i,
+                None => rest.len(),
+            };
             if !first {
                 self.text.push(' ');
             }
@@ -250,6 +274,10 @@ impl Joined {
     /// Copies a word, replacing typographic characters one segment each so that every
     /// offset still maps back to the source.
     fn push_word(&mut self, word: &str, src_start: usize) {
+        if word.is_ascii() {
+            self.copy_run(word, src_start);
+            return;
+        }
         let mut run_start = 0;
         for (k, c) in word.char_indices() {
             let Some(plain) = plain_char(c) else { continue };
@@ -271,6 +299,18 @@ impl Joined {
     fn copy_run(&mut self, run: &str, src: usize) {
         if run.is_empty() {
             return;
+        }
+        let at = self.text.len();
+        // A run one byte after the previous copied run, in the text and in the source
+        // (words one space or line break apart), extends it: the byte between maps
+        // one to one as well.
+        if let Some(last) = self.segments.last_mut() {
+            if last.is_copy() && last.at + last.len + 1 == at && last.src + last.len + 1 == src {
+                last.len += run.len() + 1;
+                last.src_len = last.len;
+                self.text.push_str(run);
+                return;
+            }
         }
         self.segments.push(Segment {
             at: self.text.len(),

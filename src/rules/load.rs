@@ -8,6 +8,7 @@ use super::{
 };
 use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, ContextSection, Status};
+use crate::facts::literals::Anchors;
 use crate::facts::matcher::ConceptMatcher;
 use crate::facts::patterns::Pattern;
 use crate::span::Span;
@@ -430,17 +431,19 @@ fn default_json(file: &SourceFile) -> Option<&'static str> {
         .and_then(|(_, _, json)| *json)
 }
 
-/// The starting literals of a pattern of the default pack, worked out when imrlint was
-/// built (the outer `None`: not a default pattern).
-fn default_pattern_starts(pattern: &str) -> Option<Option<Vec<Vec<u8>>>> {
-    let k = DEFAULT_PATTERN_STARTS
-        .binary_search_by(|(p, _)| (*p).cmp(pattern))
+/// The anchors of a pattern of the default pack, worked out when imrlint was built
+/// (`None`: not a default pattern).
+fn default_pattern_anchors(pattern: &str) -> Option<Anchors> {
+    let k = DEFAULT_PATTERN_ANCHORS
+        .binary_search_by(|(p, ..)| (*p).cmp(pattern))
         .ok()?;
-    Some(
-        DEFAULT_PATTERN_STARTS[k]
-            .1
-            .map(|lits| lits.iter().map(|l| l.to_vec()).collect()),
-    )
+    let (_, starts, ends, max_len) = DEFAULT_PATTERN_ANCHORS[k];
+    let owned = |lits: Literals| lits.map(|l| l.iter().map(|l| l.to_vec()).collect());
+    Some(Anchors {
+        starts: owned(starts),
+        ends: owned(ends),
+        max_len,
+    })
 }
 
 fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
@@ -543,12 +546,12 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
     }
     // A pattern of the default pack was checked when imrlint was built and is compiled
     // when a letter first needs it; any other is checked (and compiled) now, on all cores.
-    let known: Vec<Option<Option<Vec<Vec<u8>>>>> = pattern_jobs
+    let known: Vec<Option<Anchors>> = pattern_jobs
         .iter()
-        .map(|(_, pat)| default_pattern_starts(pat))
+        .map(|(_, pat)| default_pattern_anchors(pat))
         .collect();
     let check = |k: usize| match &known[k] {
-        Some(starts) => Ok(Pattern::trusted(pattern_jobs[k].1, starts.clone())),
+        Some(anchors) => Ok(Pattern::trusted(pattern_jobs[k].1, anchors.clone())),
         None => Pattern::check(pattern_jobs[k].1, REGEX_SIZE_LIMIT),
     };
     let indices: Vec<usize> = (0..pattern_jobs.len()).collect();
@@ -769,7 +772,14 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         }
     };
 
+    let mut services: Vec<usize> = classes
+        .iter()
+        .flat_map(|c| c.modality.iter().copied())
+        .collect();
+    services.sort_unstable();
+    services.dedup();
     Pack {
+        services,
         concepts,
         concept_index,
         matcher,
@@ -1265,18 +1275,17 @@ mod build_time_tests {
     }
 
     #[test]
-    fn the_start_literals_made_at_build_time_are_todays() {
-        assert!(DEFAULT_PATTERN_STARTS.len() > 20);
-        for (pattern, starts) in DEFAULT_PATTERN_STARTS {
-            let now = crate::facts::literals::start_literals(pattern);
-            let then = starts.map(|s| s.iter().map(|l| l.to_vec()).collect::<Vec<_>>());
-            assert_eq!(now, then, "{pattern}");
+    fn the_anchors_made_at_build_time_are_todays() {
+        assert!(DEFAULT_PATTERN_ANCHORS.len() > 20);
+        for (pattern, ..) in DEFAULT_PATTERN_ANCHORS {
+            let now = crate::facts::literals::anchors(pattern);
+            assert_eq!(Some(now), default_pattern_anchors(pattern), "{pattern}");
         }
     }
 
     #[test]
     fn every_default_pattern_compiles_within_the_limit() {
-        for (pattern, _) in DEFAULT_PATTERN_STARTS {
+        for (pattern, ..) in DEFAULT_PATTERN_ANCHORS {
             if let Err(e) = Pattern::check(pattern, REGEX_SIZE_LIMIT) {
                 panic!("{pattern}: {e}");
             }

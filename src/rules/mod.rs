@@ -136,6 +136,9 @@ pub struct Pack {
     pub files: Vec<SourceFile>,
     /// The phrases of all concepts, deduplicated.
     pub phrase_list: Vec<String>,
+    /// The modality concepts of every request class, sorted: the services a completed
+    /// visit count can be attributed to.
+    pub services: Vec<usize>,
 }
 
 impl Pack {
