@@ -63,26 +63,20 @@ pub fn check_path_detailed(path: &Path, pack: &Pack) -> (FileResult, Vec<ItemOut
 fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Vec<ItemOutcome>) {
     let name = path.display().to_string();
     let unreadable = |code: &str, msg: String| (FileResult::unreadable(&name, code, msg), vec![]);
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_LETTER_BYTES => {
-            return unreadable(
-                "format/too-large",
-                format!(
-                    "the file is {} MiB; letters over {} MiB are not read",
-                    m.len() >> 20,
-                    MAX_LETTER_BYTES >> 20
-                ),
-            )
-        }
-        Err(e) => return unreadable("format/unreadable", format!("cannot read the file: {e}")),
-        _ => {}
-    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
-    match std::fs::read(path) {
+    match read_letter(path) {
+        Err(ReadError::TooLarge(len)) => unreadable(
+            "format/too-large",
+            format!(
+                "the file is {} MiB; letters over {} MiB are not read",
+                len >> 20,
+                MAX_LETTER_BYTES >> 20
+            ),
+        ),
         Ok(bytes) if ext == "pdf" || crate::pdf::is_pdf(&bytes) => {
             match crate::pdf::extract_text(&bytes) {
                 Ok(text) => check_bytes_inner(&name, text.as_bytes(), pack, detailed),
@@ -93,8 +87,29 @@ fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Ve
             check_structured_inner(&name, &bytes, ext == "json", pack, detailed)
         }
         Ok(bytes) => check_bytes_inner(&name, &bytes, pack, detailed),
-        Err(e) => unreadable("format/unreadable", format!("cannot read the file: {e}")),
+        Err(ReadError::Io(e)) => {
+            unreadable("format/unreadable", format!("cannot read the file: {e}"))
+        }
     }
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// Reads a file of at most [`MAX_LETTER_BYTES`]; the size is read from the open file, so
+/// the path is looked up once.
+fn read_letter(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let len = f.metadata().map_err(ReadError::Io)?.len();
+    if len > MAX_LETTER_BYTES {
+        return Err(ReadError::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    f.read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    Ok(bytes)
 }
 
 /// Checks file contents already in memory.

@@ -187,8 +187,12 @@ pub fn expand_range(start: u32, end_text: &str) -> PageRange {
 pub fn parse_pages(text: &str) -> Vec<PageRange> {
     let p = patterns();
     let mut out = Vec::new();
-    for m in p.pages.captures_iter(text) {
-        for c in p.page_item.captures_iter(&m[1]) {
+    for m in p.pages.find_iter(text) {
+        // The page list (the pattern's group 1) starts at the match's first digit: the
+        // label before it ("Page(s):", "pp.") has none.
+        let m = m.as_str();
+        let list = &m[m.find(|c: char| c.is_ascii_digit()).unwrap_or(m.len())..];
+        for c in p.page_item.captures_iter(list) {
             let Ok(start) = c[1].parse::<u32>() else {
                 continue;
             };
@@ -246,11 +250,10 @@ pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> 
         let part = &text[at..end];
         let mut chapter = None;
         let mut title = None;
-        if let Some(c) = p.chapter.captures(part) {
-            chapter = c[1].parse().ok();
-            title = c
-                .get(2)
-                .map(|t| t.as_str().trim().trim_end_matches(',').to_string());
+        if let Some(m) = p.chapter.find(part) {
+            let (number, name) = chapter_parts(m.as_str(), m.end() == part.len());
+            chapter = number.parse().ok();
+            title = name.map(|t| t.trim().trim_end_matches(',').to_string());
         }
         if title.as_deref().is_none_or(str::is_empty) {
             title = topic_after_source(part);
@@ -285,6 +288,44 @@ pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> 
         not_based_on_mtus,
         refs,
     }
+}
+
+/// The chapter number and title (groups 1 and 2 of the `chapter` pattern) of one of its
+/// matches, read off the match: a capture search costs ten times the match. `at_end`: the
+/// match ends the searched text. The title is lazy, so it ends where the earliest
+/// terminator does, which is the longest terminator that ends the match.
+fn chapter_parts(m: &str, at_end: bool) -> (&str, Option<&str>) {
+    use crate::re::{trim_space_end as trim_end, trim_space_start as trim_start};
+    let b = m.as_bytes();
+    let mut i = m.len() - trim_start(&m["chapter".len()..]).len();
+    let digits = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let number = &m[digits..i];
+    let rest = &m[i..];
+    // Where the title would end before each terminator that can end the match.
+    let mut ends: Vec<usize> = Vec::new();
+    if rest.ends_with([',', '.', ';', '(']) {
+        ends.push(trim_end(&rest[..rest.len() - 1]).len());
+    }
+    for word in ["pages", "page", "p."] {
+        if crate::re::ends_with_ignore_case(rest, word) {
+            let before = &rest[..rest.len() - word.len()];
+            let head = trim_end(before);
+            if head.len() < before.len() {
+                ends.push(head.len());
+            }
+        }
+    }
+    if at_end {
+        ends.push(trim_end(rest).len());
+    }
+    let region = &rest[..ends.into_iter().min().unwrap_or(0)];
+    // The separator before the title: white space, one of ":,-", white space.
+    let region = trim_start(region);
+    let title = trim_start(region.strip_prefix([':', ',', '-']).unwrap_or(region));
+    (number, (!title.is_empty()).then_some(title))
 }
 
 fn is_negated_mtus(text: &str, at: usize) -> bool {
@@ -395,6 +436,50 @@ mod tests {
                 end: 178
             }]
         );
+    }
+
+    /// Reading the groups off a match gives what the capture search gives.
+    #[test]
+    fn chapter_parts_are_the_capture_groups() {
+        let p = patterns();
+        let mut texts = crate::re::testing::samples();
+        texts.extend(
+            [
+                "Chapter 12 Low Back p. 303",
+                "chapter 8, Neck and Upper Back Complaints, Pages 177",
+                "Chapter 12 (MTUS) Low Back",
+                "Chapter 7 - Independent Medical Examinations;",
+                "Chapter 12 Low Back Page",
+                "Chapter 12 Low Back  Pages",
+                "Chapter 12 Low Back 2nd ed.",
+                "Chapter 12.",
+                "Chapter 12 ",
+                "Chapter 3 x p. y",
+                "Chapter 99 A-B, C",
+            ]
+            .map(String::from),
+        );
+        let mut seen = 0;
+        for t in &texts {
+            for start in 0..t.len() {
+                if !t.is_char_boundary(start)
+                    || !t[start..]
+                        .get(..7)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("chapter"))
+                {
+                    continue;
+                }
+                let part = &t[start..];
+                let (Some(c), Some(m)) = (p.chapter.captures(part), p.chapter.find(part)) else {
+                    continue;
+                };
+                seen += 1;
+                let (number, title) = chapter_parts(m.as_str(), m.end() == part.len());
+                assert_eq!(number, &c[1], "{part:?}");
+                assert_eq!(title, c.get(2).map(|g| g.as_str()), "{part:?}");
+            }
+        }
+        assert!(seen > 20, "{seen}");
     }
 
     #[test]

@@ -21,12 +21,10 @@ pub mod span;
 /// thread while the rule pack loads, so that neither waits for the other.
 pub fn warm_up() {
     let _ = letter::text::page_footer();
-    let _ = letter::fields::date_re();
     let _ = letter::fields::header_key_re();
     let _ = letter::fields::credential_patterns();
     let _ = letter::fields::patient_patterns();
     let _ = letter::items::patterns();
-    let _ = letter::layout_a::patterns();
     let _ = letter::layout_b::patterns();
     let _ = letter::layout_c::question();
     let _ = citation::patterns();

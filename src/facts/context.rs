@@ -50,8 +50,8 @@
 //! Within one category the trigger nearest to the target wins (ties: the earlier one).
 
 use super::patterns::{Pattern, PatternSet};
+use super::scan::StringSet;
 use super::sentence::{self, ceil_char_boundary, floor_char_boundary, Token, TokenKind};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -242,7 +242,7 @@ pub struct TriggerInfo {
 pub struct ContextEngine {
     triggers: Vec<Trigger>,
     /// Aho-Corasick over normalised phrases; pattern id -> trigger index.
-    phrases: Option<AhoCorasick>,
+    phrases: Option<StringSet>,
     phrase_trigger: Vec<usize>,
     /// Regex triggers; each runs where one of its first words occurs (they join the
     /// phrase automaton after the phrases).
@@ -253,12 +253,51 @@ pub struct ContextEngine {
     window: usize,
 }
 
-/// Function words that do not count towards a scope window.
-const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "any", "or", "and", "of", "other", "to", "for", "in", "on", "at", "with",
-    "by", "his", "her", "their", "its", "this", "that", "these", "those", "all", "some", "is",
-    "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "s",
-];
+/// Function words that do not count towards a scope window (a `match`, which compiles to
+/// a dispatch on length: this runs for every word of every sentence with a mention).
+fn is_stopword(word: &str) -> bool {
+    matches!(
+        word,
+        "a" | "an"
+            | "the"
+            | "any"
+            | "or"
+            | "and"
+            | "of"
+            | "other"
+            | "to"
+            | "for"
+            | "in"
+            | "on"
+            | "at"
+            | "with"
+            | "by"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "all"
+            | "some"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "being"
+            | "has"
+            | "have"
+            | "had"
+            | "do"
+            | "does"
+            | "did"
+            | "s"
+    )
+}
 
 /// Normalises a phrase the way sentences are normalised.
 fn normalise_phrase(p: &str) -> String {
@@ -373,10 +412,7 @@ impl ContextEngine {
             None
         } else {
             Some(
-                AhoCorasickBuilder::new()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
+                StringSet::new(patterns)
                     .map_err(|e| format!("cannot compile context phrases: {e}"))?,
             )
         };
@@ -389,6 +425,13 @@ impl ContextEngine {
             anchor_regexes,
             window,
         })
+    }
+
+    /// Builds the faster automaton for a batch of letters (see [`StringSet::build_dfa`]).
+    pub fn build_dfa(&self) {
+        if let Some(a) = &self.phrases {
+            a.build_dfa();
+        }
     }
 
     /// Number of compiled triggers (phrases + regexes).
@@ -575,6 +618,14 @@ impl ContextEngine {
     }
 }
 
+/// The token span of a byte span of a normalised sentence (tokens start at `starts` and
+/// end at `ends`), if it starts and ends on token boundaries.
+fn token_span(starts: &[usize], ends: &[usize], s: usize, e: usize) -> Option<(usize, usize)> {
+    let ts = starts.binary_search(&s).ok()?;
+    let te = ends.binary_search(&e).ok()?;
+    (te >= ts).then_some((ts, te + 1))
+}
+
 /// A trigger match in token coordinates of a [`SentenceView`].
 #[derive(Debug, Clone)]
 struct Cand {
@@ -629,10 +680,11 @@ impl SentenceView {
             }
             let start = self.norm.len();
             let raw = &text[t.range.clone()];
-            if raw.bytes().any(|b| b.is_ascii_uppercase()) || !raw.is_ascii() {
-                self.norm.push_str(&raw.to_lowercase());
+            if raw.is_ascii() {
+                self.norm
+                    .extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
             } else {
-                self.norm.push_str(raw);
+                self.norm.push_str(&raw.to_lowercase());
             }
             self.norm_start.push(start);
             self.norm_end.push(self.norm.len());
@@ -650,7 +702,7 @@ impl SentenceView {
             }
             self.boundary
                 .push(t.kind == TokenKind::Punct && matches!(raw, ";" | "!" | "?"));
-            let content = t.kind == TokenKind::Word && !STOPWORDS.contains(&word);
+            let content = t.kind == TokenKind::Word && !is_stopword(word);
             self.content.push(content);
             let last = *self.content_prefix.last().unwrap_or(&0);
             self.content_prefix.push(last + usize::from(content));
@@ -660,20 +712,21 @@ impl SentenceView {
         self.anchors.clear();
         if let Some(ac) = &engine.phrases {
             let phrases = engine.phrase_trigger.len();
-            for m in ac.find_overlapping_iter(self.norm.as_str()) {
-                let id = m.pattern().as_usize();
+            let (anchors, cands) = (&mut self.anchors, &mut self.cands);
+            let (starts, ends) = (&self.norm_start, &self.norm_end);
+            ac.for_each(self.norm.as_bytes(), |id, start, end| {
                 if id >= phrases {
                     for &r in &engine.anchor_regexes[id - phrases] {
-                        self.anchors.push((r, m.start() as u32));
+                        anchors.push((r, start as u32));
                     }
-                } else if let Some((s, e)) = self.token_span(m.start(), m.end()) {
-                    self.cands.push(Cand {
+                } else if let Some((s, e)) = token_span(starts, ends, start, end) {
+                    cands.push(Cand {
                         start: s,
                         end: e,
                         trigger: engine.phrase_trigger[id],
                     });
                 }
-            }
+            });
         }
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         engine
@@ -682,7 +735,7 @@ impl SentenceView {
                 found.push((r, s, e));
             });
         for (r, s, e) in found {
-            if let Some((s, e)) = self.token_span(s, e) {
+            if let Some((s, e)) = token_span(&self.norm_start, &self.norm_end, s, e) {
                 self.cands.push(Cand {
                     start: s,
                     end: e,
@@ -693,13 +746,6 @@ impl SentenceView {
         // Leftmost, then longest, then the later definition.
         self.cands
             .sort_by(|x, y| (x.start, y.end, y.trigger).cmp(&(y.start, x.end, x.trigger)));
-    }
-
-    /// Token span of a normalised byte span, if it starts and ends on token boundaries.
-    fn token_span(&self, s: usize, e: usize) -> Option<(usize, usize)> {
-        let ts = self.norm_start.binary_search(&s).ok()?;
-        let te = self.norm_end.binary_search(&e).ok()?;
-        (te >= ts).then_some((ts, te + 1))
     }
 
     /// Content words among tokens `lo..hi`.

@@ -45,12 +45,15 @@ pub fn read(pattern: &str, case_insensitive: bool) -> Result<Hir, String> {
 
 /// Lowercases ASCII and maps a hyphen to a space, as the phrase matcher folds texts.
 pub fn fold_bytes(text: &[u8]) -> Vec<u8> {
-    text.iter()
-        .map(|&b| match b {
-            b'-' => b' ',
-            b => b.to_ascii_lowercase(),
-        })
-        .collect()
+    text.iter().map(|&b| fold_byte(b)).collect()
+}
+
+/// One byte as [`fold_bytes`] folds it.
+pub fn fold_byte(b: u8) -> u8 {
+    match b {
+        b'-' => b' ',
+        b => b.to_ascii_lowercase(),
+    }
 }
 
 /// The folded literals one of which begins every match of `pattern`, none a prefix of

@@ -2,9 +2,10 @@
 //! concept and for the first words of every pattern; one pass over a text finds the
 //! phrases and where each pattern may start (see [`super::patterns`]).
 
+use super::literals::fold_byte;
 pub use super::literals::fold_bytes;
-use super::patterns::{Pattern, PatternSet};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use super::patterns::{Ends, Pattern, PatternSet};
+use super::scan::StringSet;
 use std::collections::HashMap;
 
 /// A concept match in a text: byte range and concept index.
@@ -18,7 +19,7 @@ pub struct Hit {
 /// Compiled phrase and pattern matcher.
 #[derive(Debug)]
 pub struct ConceptMatcher {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<StringSet>,
     /// For each automaton string: the concepts it is a phrase of, and the patterns it can
     /// start a match of.
     entries: Vec<Entry>,
@@ -35,6 +36,18 @@ struct Entry {
     starts: Vec<u32>,
     /// Patterns whose matches can end with this string.
     ends: Vec<u32>,
+}
+
+/// Buffers of one [`ConceptMatcher::find`], kept per thread: a letter has a dozen texts.
+#[derive(Default)]
+struct Scratch {
+    folded: Vec<u8>,
+    candidates: Vec<(u32, u32)>,
+    ends: Ends,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Lowercases ASCII and maps a hyphen to a space: same byte length, so offsets hold.
@@ -103,13 +116,7 @@ impl ConceptMatcher {
         let automaton = if keys.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&keys)
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(StringSet::new(keys)?)
         };
         Ok(ConceptMatcher {
             automaton,
@@ -125,6 +132,13 @@ impl ConceptMatcher {
         Self::build(phrases, Vec::new(), Vec::new())
     }
 
+    /// Builds the faster automaton for a batch of letters (see [`StringSet::build_dfa`]).
+    pub fn build_dfa(&self) {
+        if let Some(a) = &self.automaton {
+            a.build_dfa();
+        }
+    }
+
     /// Compiles every pattern now; the sources of those that fail.
     pub fn compile_all_patterns(&self) -> Vec<&str> {
         self.patterns.compile_all()
@@ -133,17 +147,26 @@ impl ConceptMatcher {
     /// Every whole-word match in `text`. A match contained in a longer match of the same
     /// concept is dropped ("red flag" inside "red flags for serious spinal pathology").
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
+        SCRATCH.with_borrow_mut(|scratch| self.find_with(text, out, scratch));
+    }
+
+    fn find_with(&self, text: &str, out: &mut Vec<Hit>, scratch: &mut Scratch) {
         let start_len = out.len();
-        let folded = fold_bytes(text.as_bytes());
+        let Scratch {
+            folded,
+            candidates,
+            ends,
+        } = scratch;
+        folded.clear();
+        folded.extend(text.bytes().map(fold_byte));
+        candidates.clear();
+        ends.clear();
         let bytes = &folded[..];
-        let mut candidates: Vec<(u32, u32)> = Vec::new();
-        let mut ends: Vec<(u32, u32, u32)> = Vec::new();
         if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(bytes) {
-                let (s, e) = (m.start(), m.end());
-                let entry = &self.entries[m.pattern().as_usize()];
+            ac.for_each(bytes, |id, s, e| {
+                let entry = &self.entries[id];
                 for &p in &entry.ends {
-                    ends.push((p, s as u32, e as u32));
+                    self.patterns.note_end(ends, p, s as u32, e as u32);
                 }
                 if !entry.starts.is_empty() {
                     // Most patterns begin with `\b`: a start inside a word (the "3" of
@@ -157,7 +180,7 @@ impl ConceptMatcher {
                     }
                 }
                 if entry.concepts.is_empty() {
-                    continue;
+                    return;
                 }
                 let before_ok = s == 0 || !is_word_byte(bytes[s - 1]);
                 let after_ok = e == bytes.len() || !is_word_byte(bytes[e]);
@@ -170,11 +193,11 @@ impl ConceptMatcher {
                         });
                     }
                 }
-            }
+            });
         }
-        self.patterns.keep_possible(&mut candidates, &mut ends);
+        self.patterns.keep_possible(candidates, ends);
         self.patterns
-            .find(text.as_bytes(), &mut candidates, |p, start, end| {
+            .find(text.as_bytes(), candidates, |p, start, end| {
                 // Byte-level patterns may stop inside a multi-byte character.
                 let (mut start, mut end) = (start, end);
                 while !text.is_char_boundary(start) {

@@ -3,4 +3,5 @@ pub mod extract;
 pub mod literals;
 pub mod matcher;
 pub mod patterns;
+pub mod scan;
 pub mod sentence;

@@ -170,6 +170,24 @@ impl Compiled {
     }
 }
 
+/// Where the patterns' end literals occur in one text (see [`PatternSet::note_end`]);
+/// reused from text to text.
+#[derive(Debug, Default)]
+pub struct Ends {
+    /// For each pattern with unbounded matches: one past the last start of one of its end
+    /// literals (0: none).
+    latest: Vec<u32>,
+    /// (pattern, start, end) of the end literals of patterns with a longest match.
+    bounded: Vec<(u32, u32, u32)>,
+}
+
+impl Ends {
+    pub fn clear(&mut self) {
+        self.latest.iter_mut().for_each(|l| *l = 0);
+        self.bounded.clear();
+    }
+}
+
 /// The compiled patterns.
 #[derive(Default)]
 pub struct PatternSet {
@@ -246,12 +264,28 @@ impl PatternSet {
             .collect()
     }
 
+    /// Records that an end literal of pattern `p` occurs at `start..end` of the text.
+    pub fn note_end(&self, ends: &mut Ends, p: u32, start: u32, end: u32) {
+        let Some(slot) = self.patterns.get(p as usize) else {
+            return;
+        };
+        if slot.max_len.is_some() {
+            ends.bounded.push((p, start, end));
+        } else {
+            if ends.latest.len() <= p as usize {
+                ends.latest.resize(self.patterns.len(), 0);
+            }
+            let l = &mut ends.latest[p as usize];
+            *l = (*l).max(start + 1);
+        }
+    }
+
     /// Drops the candidates (pattern, start) that cannot match: a pattern whose matches all
-    /// end with one of its end literals needs one to occur after the start, within its
-    /// longest match. `ends` holds (pattern, start, end) of each end literal found in the
-    /// text; it is sorted here.
-    pub fn keep_possible(&self, candidates: &mut Vec<(u32, u32)>, ends: &mut [(u32, u32, u32)]) {
-        ends.sort_unstable();
+    /// end with one of its end literals needs one to occur after the start (within its
+    /// longest match, if it has one). `ends` is what [`PatternSet::note_end`] recorded
+    /// for the text.
+    pub fn keep_possible(&self, candidates: &mut Vec<(u32, u32)>, ends: &mut Ends) {
+        ends.bounded.sort_unstable();
         candidates.retain(|&(p, start)| {
             let Some(slot) = self.patterns.get(p as usize) else {
                 return false;
@@ -259,11 +293,13 @@ impl PatternSet {
             if !slot.needs_end {
                 return true;
             }
-            let limit = slot
-                .max_len
-                .map_or(u64::MAX, |m| u64::from(start) + m as u64);
-            let from = ends.partition_point(|&(q, s, _)| (q, s) < (p, start));
-            ends[from..]
+            let Some(max_len) = slot.max_len else {
+                return ends.latest.get(p as usize).is_some_and(|&l| l > start);
+            };
+            let limit = u64::from(start) + max_len as u64;
+            let b = &ends.bounded;
+            let from = b.partition_point(|&(q, s, _)| (q, s) < (p, start));
+            b[from..]
                 .iter()
                 .take_while(|&&(q, s, _)| q == p && u64::from(s) <= limit)
                 .any(|&(_, _, e)| u64::from(e) <= limit)
@@ -351,7 +387,11 @@ mod tests {
             }
         }
         let set = PatternSet::new(patterns);
-        set.keep_possible(&mut cands, &mut ends);
+        let mut noted = Ends::default();
+        for (p, s, e) in ends {
+            set.note_end(&mut noted, p, s, e);
+        }
+        set.keep_possible(&mut cands, &mut noted);
         let mut out = Vec::new();
         set.find(text.as_bytes(), &mut cands, |p, s, e| out.push((p, s, e)));
         out.sort();

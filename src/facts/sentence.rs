@@ -388,42 +388,52 @@ pub(crate) fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token
         return;
     }
     let s = &text[start..end];
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let bytes = s.as_bytes();
+    // The character at byte `i` and its length; ASCII without decoding.
+    let char_at = |i: usize| -> (char, usize) {
+        match bytes[i] {
+            b if b < 0x80 => (char::from(b), 1),
+            _ => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
+            }
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(i);
         if c.is_whitespace() {
+            i += len;
             continue;
         }
-        if is_word_char(c) {
-            let mut e = i + c.len_utf8();
-            let mut prev_word = true;
-            while let Some(&(j, d)) = it.peek() {
-                if is_word_char(d) {
-                    e = j + d.len_utf8();
-                    prev_word = true;
-                    it.next();
-                } else if prev_word && matches!(d, '\'' | '’' | '-' | '.') {
-                    // Joiner: only inside a word ("patient's", "L4-5", "0.7", "q.d").
-                    let after = s[j + d.len_utf8()..].chars().next();
-                    if after.is_some_and(is_word_char) {
-                        prev_word = false;
-                        it.next();
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
+        if !is_word_char(c) {
             out.push(Token {
-                range: start + i..start + e,
-                kind: TokenKind::Word,
-            });
-        } else {
-            out.push(Token {
-                range: start + i..start + i + c.len_utf8(),
+                range: start + i..start + i + len,
                 kind: TokenKind::Punct,
             });
+            i += len;
+            continue;
         }
+        let mut e = i + len;
+        while e < bytes.len() {
+            let (d, dlen) = char_at(e);
+            if is_word_char(d) {
+                e += dlen;
+            } else if matches!(d, '\'' | '’' | '-' | '.')
+                && e + dlen < bytes.len()
+                && is_word_char(char_at(e + dlen).0)
+            {
+                // Joiner: only inside a word ("patient's", "L4-5", "0.7", "q.d").
+                e += dlen;
+            } else {
+                break;
+            }
+        }
+        out.push(Token {
+            range: start + i..start + e,
+            kind: TokenKind::Word,
+        });
+        i = e;
     }
 }
 

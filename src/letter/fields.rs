@@ -6,26 +6,58 @@ use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
 
-pub(crate) fn date_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        crate::re::compile_guarded(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", |t| {
-            t.as_bytes().contains(&b'/')
-        })
-        .unwrap()
-    })
+/// The first US-style date in `hay`: the regex `\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b`
+/// (whole match and the three groups), read by hand: dates are looked for in every header
+/// value and summary.
+fn first_date(hay: &str) -> Option<[std::ops::Range<usize>; 4]> {
+    let b = hay.as_bytes();
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    let digits_at =
+        |i: usize, n: usize| i + n <= b.len() && b[i..i + n].iter().all(u8::is_ascii_digit);
+    // `\d{1,2}` then `sep`, greedy first: the end of the digits.
+    let part = |i: usize| {
+        [2, 1]
+            .into_iter()
+            .find(|&n| digits_at(i, n) && b.get(i + n) == Some(&b'/'))
+    };
+    let mut from = 0;
+    while let Some(k) = hay[from..].find('/') {
+        let slash = from + k;
+        from = slash + 1;
+        // A match whose first slash is this one starts one or two digits before it.
+        for n in [2, 1] {
+            let Some(s) = slash.checked_sub(n) else {
+                continue;
+            };
+            if !digits_at(s, n) || (s > 0 && word(s - 1)) {
+                continue;
+            }
+            let Some(dn) = part(slash + 1) else { continue };
+            let y = slash + 1 + dn + 1;
+            let Some(yn) = [4, 2]
+                .into_iter()
+                .find(|&yn| digits_at(y, yn) && !word(y + yn))
+            else {
+                continue;
+            };
+            return Some([s..y + yn, s..slash, slash + 1..slash + 1 + dn, y..y + yn]);
+        }
+    }
+    None
 }
 
 /// Reads the first US-style date (MM/DD/YYYY or MM/DD/YY) in `field_text[start..]`.
 pub fn find_date(f: &Field, start: usize) -> Option<DateValue> {
     let hay = f.text.get(start..)?;
-    let c = date_re().captures(hay)?;
-    let m = c.get(0).unwrap();
-    let iso = iso_date(&c[1], &c[2], &c[3])?;
+    let [m, month, day, year] = first_date(hay)?;
+    let iso = iso_date(&hay[month], &hay[day], &hay[year])?;
     Some(DateValue {
         date: iso,
-        text: m.as_str().to_string(),
-        span: f.source_span(start + m.start(), start + m.end()),
+        text: hay[m.clone()].to_string(),
+        span: f.source_span(start + m.start, start + m.end),
     })
 }
 
@@ -47,15 +79,16 @@ pub(crate) fn header_key_re() -> &'static Regex {
 
 /// Reads "Key: value" pairs (several may share a line) into the header.
 pub fn read_header(block: &Field, header: &mut Header) {
-    let keys: Vec<_> = header_key_re().captures_iter(&block.text).collect();
-    for (k, c) in keys.iter().enumerate() {
-        let whole = c.get(0).unwrap();
-        let key = c[1].to_ascii_lowercase();
+    let keys: Vec<_> = header_key_re().find_iter(&block.text).collect();
+    for (k, whole) in keys.iter().enumerate() {
+        // The key is the match without its colon.
+        let key = crate::re::trim_space_end(&whole.as_str()[..whole.as_str().len() - 1])
+            .to_ascii_lowercase();
         let key: String = key.split_whitespace().collect::<Vec<_>>().join(" ");
         let vstart = whole.end();
         let vend = keys
             .get(k + 1)
-            .map(|n| n.get(0).unwrap().start())
+            .map(|n| n.start())
             .unwrap_or(block.text.len());
         let raw = &block.text[vstart..vend];
         let lead = raw.len() - raw.trim_start().len();
@@ -113,13 +146,9 @@ pub fn read_credentials(body: &[Line<'_>], reviewer: &mut Reviewer) {
     let p = credential_patterns();
     let joined = Joined::from_lines(body);
     let text = &joined.text;
-    let keys: Vec<_> = p.key.captures_iter(text).collect();
-    for (k, c) in keys.iter().enumerate() {
-        let whole = c.get(0).unwrap();
-        let next = keys
-            .get(k + 1)
-            .map(|n| n.get(0).unwrap().start())
-            .unwrap_or(text.len());
+    let keys: Vec<_> = p.key.find_iter(text).collect();
+    for (k, whole) in keys.iter().enumerate() {
+        let next = keys.get(k + 1).map(|n| n.start()).unwrap_or(text.len());
         let mut end = p
             .value_end
             .find(&text[whole.end()..next])
@@ -129,8 +158,8 @@ pub fn read_credentials(body: &[Line<'_>], reviewer: &mut Reviewer) {
         // "... in Orthopaedic Surgery and is licensed in ...": the "and" joins two keys.
         let v = v.strip_suffix(" and").unwrap_or(v);
         end = v.len().max(whole.end());
-        let key = c[1].to_ascii_lowercase();
-        if key.contains("licens") {
+        // The key (group 1) is the match without its trailing white space.
+        if crate::re::contains_ignore_case(whole.as_str(), "licens") {
             if let Some(f) = sub_field(&joined, whole.end(), end) {
                 reviewer.licensure.get_or_insert(f);
             }
@@ -215,11 +244,18 @@ pub fn read_patient(summary: &Field) -> Patient {
     let p = patient_patterns();
     let text = &summary.text;
     let mut patient = Patient::default();
-    if let Some(c) = p.age.captures(text) {
-        let g = c.get(1).or_else(|| c.get(2)).unwrap();
-        if let Ok(v) = g.as_str().parse::<u32>() {
+    if let Some(m) = p.age.find(text) {
+        // "65-year-old" has the number first, "age 65" last.
+        let s = m.as_str();
+        let lead = s.bytes().take_while(u8::is_ascii_digit).count();
+        let trail = s.bytes().rev().take_while(u8::is_ascii_digit).count();
+        let number = if lead > 0 {
+            &s[..lead]
+        } else {
+            &s[s.len() - trail..]
+        };
+        if let Ok(v) = number.parse::<u32>() {
             if (10..=110).contains(&v) {
-                let m = c.get(0).unwrap();
                 patient.age = Some(Value {
                     value: v,
                     span: summary.source_span(m.start(), m.end()),
@@ -237,12 +273,11 @@ pub fn read_patient(summary: &Field) -> Patient {
             span: summary.source_span(m.start(), m.end()),
         });
     }
-    if let Some(c) = p.injury.captures(text) {
-        patient.date_of_injury = find_date(summary, c.get(1).unwrap().start());
+    if let Some(m) = p.injury.find(text) {
+        patient.date_of_injury = find_date(summary, m.start() + trailing_date(m.as_str()));
     }
-    for c in p.visit.captures_iter(text) {
-        let g = c.get(1).or_else(|| c.get(2)).unwrap();
-        if let Some(d) = find_date(summary, g.start()) {
+    for m in p.visit.find_iter(text) {
+        if let Some(d) = find_date(summary, m.start() + visit_date_at(m.as_str())) {
             let is_injury = patient
                 .date_of_injury
                 .as_ref()
@@ -253,6 +288,31 @@ pub fn read_patient(summary: &Field) -> Patient {
         }
     }
     patient
+}
+
+/// Where the date of a visit match starts: "visit dated 04/02/2015" ends with it, "on
+/// 04/02/2015, the patient" has it after "on".
+fn visit_date_at(s: &str) -> usize {
+    if s.ends_with(|c: char| c.is_ascii_digit()) {
+        trailing_date(s)
+    } else {
+        s.len() - crate::re::trim_space_start(&s[2..]).len()
+    }
+}
+
+/// Where the date (digits, "/", digits, "/", digits) that ends `s` starts.
+fn trailing_date(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = b.len();
+    for part in 0..3 {
+        while i > 0 && b[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        if part < 2 && i > 0 && b[i - 1] == b'/' {
+            i -= 1;
+        }
+    }
+    i
 }
 
 /// Reads what precedes the sections (the header block or cover notice) and the reviewer's
@@ -376,6 +436,78 @@ mod tests {
             h.treatments_in_dispute.unwrap().text,
             "X-ray of the lumbar spine"
         );
+    }
+
+    #[test]
+    fn first_date_is_the_regex() {
+        let re = crate::re::compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap();
+        let mut texts = crate::re::testing::samples();
+        for t in [
+            "1/2/2015",
+            "01/02/15",
+            "1/2/201",
+            "1/2/20155",
+            "x1/2/2015",
+            "123/4/2015 5/6/2016",
+            "12/345/2015",
+            "1//2015",
+            "12/31/1999a 2/2/22",
+            "3/4/56_",
+            "é1/2/2015",
+            "9/9/99.",
+            "7/7/7777/7",
+            "10/10/10/10",
+        ] {
+            texts.push(t.to_string());
+        }
+        let mut matched = 0;
+        for t in texts {
+            let want = re
+                .captures(&t)
+                .map(|c| [0, 1, 2, 3].map(|g| c.get(g).unwrap().range()));
+            matched += usize::from(want.is_some());
+            assert_eq!(first_date(&t), want, "{t:?}");
+        }
+        assert!(matched > 100, "{matched}");
+    }
+
+    /// The groups the patient patterns' matches are read for, as the capture search finds them.
+    #[test]
+    fn patient_groups_are_read_off_the_matches() {
+        let p = patient_patterns();
+        let mut seen = [0; 3];
+        for t in crate::re::testing::samples() {
+            if let Some(c) = p.injury.captures(&t) {
+                seen[0] += 1;
+                let m = c.get(0).unwrap();
+                assert_eq!(
+                    m.start() + trailing_date(m.as_str()),
+                    c.get(1).unwrap().start(),
+                    "{t:?}"
+                );
+            }
+            for c in p.visit.captures_iter(&t) {
+                seen[1] += 1;
+                let m = c.get(0).unwrap();
+                let g = c.get(1).or_else(|| c.get(2)).unwrap();
+                assert_eq!(m.start() + visit_date_at(m.as_str()), g.start(), "{t:?}");
+            }
+            if let Some(c) = p.age.captures(&t) {
+                seen[2] += 1;
+                let g = c.get(1).or_else(|| c.get(2)).unwrap();
+                let f = Field::plain(&t, Span::new(0, t.len()));
+                assert_eq!(
+                    read_patient(&f).age.map(|a| a.value.to_string()),
+                    g.as_str()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|v| (10..=110).contains(v))
+                        .map(|v| v.to_string()),
+                    "{t:?}"
+                );
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 5), "{seen:?}");
     }
 
     #[test]

@@ -36,6 +36,28 @@ pub(crate) fn patterns() -> &'static Patterns {
     })
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelledField {
+    ClaimsGuideline,
+    ReviewerGuideline,
+    Rationale,
+}
+
+/// The field a label opens, told by its words: "Claims Administrator guideline:" and "The
+/// Claims Administrator based its decision on" the claims administrator's guideline; the
+/// other guideline labels and "The Expert Reviewer based ..." the reviewer's; "Decision
+/// rationale:" and "Rationale for the Decision:" the rationale.
+fn label_field(label: &str) -> LabelledField {
+    use crate::re::{contains_ignore_case as has, starts_with_ignore_case as starts};
+    if starts(label, "claims") || (starts(label, "the") && has(label, "claims")) {
+        LabelledField::ClaimsGuideline
+    } else if starts(label, "the") || has(label, "guideline") {
+        LabelledField::ReviewerGuideline
+    } else {
+        LabelledField::Rationale
+    }
+}
+
 /// Every label starts with one of these words.
 fn may_be_label(text: &str) -> bool {
     use crate::re::starts_with_ignore_case as starts;
@@ -52,6 +74,44 @@ fn may_be_label(text: &str) -> bool {
     .any(|w| starts(text, w))
 }
 
+/// Where the request starts in an item header that opens with its number ("1 MRI ...",
+/// "2. ...", "3) ...", "Issue 4: ..."). This is the regex
+/// `(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$` (the start of group 2), read by
+/// hand: it runs on most lines of an items section.
+pub fn numbered_item(text: &str) -> Option<usize> {
+    use crate::re::{starts_with_ignore_case as starts, trim_space_start as skip};
+    let mut at = 0;
+    for word in ["issue", "item"] {
+        if starts(text, word) {
+            let rest = skip(&text[word.len()..]);
+            if rest.len() < text.len() - word.len() {
+                at = text.len() - rest.len();
+            }
+            break;
+        }
+    }
+    let digits = text[at..].bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return None;
+    }
+    let number_end = at + digits;
+    let p = text.len() - skip(&text[number_end..]).len();
+    // Greedy first: a closing ".", ")" or ":" and white space; else white space alone,
+    // which leaves that mark to the request.
+    let after_mark = text.len() - skip(text.get(p + 1..).unwrap_or("")).len();
+    let start = if text[p..].starts_with(['.', ')', ':'])
+        && after_mark > p + 1
+        && after_mark < text.len()
+    {
+        after_mark
+    } else if p > number_end && p < text.len() {
+        p
+    } else {
+        return None;
+    };
+    (!text[start..].contains('\n')).then_some(start)
+}
+
 /// Whether a line opens a labelled item field.
 pub fn is_label(text: &str) -> bool {
     patterns().label.is_match(text)
@@ -59,9 +119,9 @@ pub fn is_label(text: &str) -> bool {
 
 /// The first "is (not) medically necessary" in `text[from..]`: byte range and decision.
 pub fn necessity(text: &str, from: usize) -> Option<(usize, usize, Decision)> {
-    let c = patterns().necessity.captures(text.get(from..)?)?;
-    let m = c.get(0).unwrap();
-    let d = if c.get(1).is_some() {
+    let m = patterns().necessity.find(text.get(from..)?)?;
+    // The only "not" a match can hold is its optional group's.
+    let d = if crate::re::contains_ignore_case(m.as_str(), "not") {
         Decision::Upheld
     } else {
         Decision::Overturned
@@ -129,24 +189,16 @@ pub fn read_item_fields(body: &[Line<'_>], item: &mut Item, case: &mut Case) {
     for (k, &s) in starts.iter().enumerate() {
         let e = starts.get(k + 1).copied().unwrap_or(body.len());
         let joined = Joined::from_lines(&body[s..e]);
-        let Some(label) = p.label.captures(&joined.text) else {
+        let Some(label) = p.label.find(&joined.text) else {
             continue;
         };
-        let key = label
-            .get(1)
-            .or_else(|| label.get(2))
-            .map(|m| m.as_str().to_ascii_lowercase())
-            .unwrap_or_default();
-        let is_sentence = label.get(2).is_some();
-        let Some(field) = sub_field(&joined, label.get(0).unwrap().end(), joined.text.len()) else {
+        let Some(field) = sub_field(&joined, label.end(), joined.text.len()) else {
             continue;
         };
-        if key.starts_with("claims") {
-            item.claims_guideline = Some(cite(&field));
-        } else if key.contains("guideline") || is_sentence {
-            item.reviewer_guideline = Some(cite(&field));
-        } else {
-            item.rationale = Some(field);
+        match label_field(label.as_str()) {
+            LabelledField::ClaimsGuideline => item.claims_guideline = Some(cite(&field)),
+            LabelledField::ReviewerGuideline => item.reviewer_guideline = Some(cite(&field)),
+            LabelledField::Rationale => item.rationale = Some(field),
         }
     }
     let n = item.n;
@@ -170,6 +222,102 @@ pub fn read_item_fields(body: &[Line<'_>], item: &mut Item, case: &mut Case) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Samples and variants of item headers a regex would find tricky.
+    fn header_samples() -> Vec<String> {
+        let mut out = crate::re::testing::samples();
+        for t in [
+            "1 MRI",
+            "12. MRI",
+            "123) X",
+            "1234 X",
+            "1.X",
+            "1 .X",
+            "1 . X",
+            "1 .",
+            "1  ",
+            "1",
+            "Issue 3: MRI",
+            "ITEM 2) x",
+            "Items 2 x",
+            "issue3 x",
+            "Issue  4 .  y",
+            "1:\tX",
+            "1\nX",
+            "1 X\nY",
+            "2 )",
+            "7 ) Physical therapy",
+            "42 - x",
+            "0 x",
+        ] {
+            out.push(t.to_string());
+        }
+        out
+    }
+
+    #[test]
+    fn labels_are_told_apart_as_their_groups_tell_them() {
+        let p = patterns();
+        let mut matched = 0;
+        let mut texts = crate::re::testing::samples();
+        for t in [
+            "Claims Administrator guideline: x",
+            "MAXIMUS guideline: x",
+            "Expert Reviewer guidelines: x",
+            "Reviewer guideline: x",
+            "Decision rationale: x",
+            "Rationale for the Decision: x",
+            "The Claims Administrator based its decision on x",
+            "The Expert Reviewer based his/her decision on x",
+        ] {
+            texts.push(t.to_string());
+        }
+        for t in texts {
+            let Some(c) = p.label.captures(&t) else {
+                continue;
+            };
+            matched += 1;
+            let key = c
+                .get(1)
+                .or_else(|| c.get(2))
+                .unwrap()
+                .as_str()
+                .to_ascii_lowercase();
+            let want = if key.starts_with("claims") {
+                LabelledField::ClaimsGuideline
+            } else if key.contains("guideline") || c.get(2).is_some() {
+                LabelledField::ReviewerGuideline
+            } else {
+                LabelledField::Rationale
+            };
+            assert_eq!(label_field(c.get(0).unwrap().as_str()), want, "{t:?}");
+        }
+        assert!(matched > 30, "{matched}");
+    }
+
+    #[test]
+    fn necessity_reads_not_as_the_group_does() {
+        let p = patterns();
+        for t in crate::re::testing::samples() {
+            if let Some(c) = p.necessity.captures(&t) {
+                let (_, _, d) = necessity(&t, 0).unwrap();
+                assert_eq!(d == Decision::Upheld, c.get(1).is_some(), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbered_item_is_the_regex() {
+        let re =
+            crate::re::compile(r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$").unwrap();
+        let mut matched = 0;
+        for t in header_samples() {
+            let want = re.captures(&t).map(|c| c.get(2).unwrap().start());
+            matched += usize::from(want.is_some());
+            assert_eq!(numbered_item(&t), want, "{t:?}");
+        }
+        assert!(matched > 50, "{matched}");
+    }
     use crate::span::Span;
 
     #[test]

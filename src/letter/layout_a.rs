@@ -2,12 +2,10 @@
 //! "IMR ISSUES, DECISIONS AND RATIONALES", items read "1 X-ray of the lumbar spine: Upheld".
 
 use super::fields::{read_front_matter, read_items_section, read_summary_section};
-use super::items::{is_label, read_item_fields, sub_field};
+use super::items::{is_label, numbered_item, read_item_fields, sub_field};
 use super::model::{Case, Decision, Item, ParseProblem, Value};
 use super::sections::{is_key_of, Heading};
 use super::text::{Joined, Line};
-use crate::re::Regex;
-use std::sync::OnceLock;
 
 pub const HOW_MADE: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
 pub const SUMMARY: &str = "CLINICAL CASE SUMMARY";
@@ -16,45 +14,28 @@ pub const ISSUES: &str = "IMR ISSUES, DECISIONS AND RATIONALES";
 /// The headings that identify this layout.
 pub const HEADINGS: &[&str] = &[HOW_MADE, SUMMARY, ISSUES];
 
-pub(crate) struct Patterns {
-    decision_tail: Regex,
-    numbered: Regex,
+/// A line's closing decision, "...: Upheld" or "Overturned." on its own: the regex
+/// `(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$`, read by hand (it runs on every line of the
+/// items section). `start` is where the match starts (0, or the colon); `word` the decision.
+struct DecisionTail {
+    start: usize,
+    word: std::ops::Range<usize>,
 }
 
-pub(crate) fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        decision_tail: crate::re::compile_guarded(
-            r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$",
-            ends_with_decision,
-        )
-        .unwrap(),
-        numbered: numbered_item().clone(),
-    })
-}
-
-/// An item number at the start of a line: "1", "1.", "2)", "Issue 3", "Item 2:".
-/// The text ends with "upheld" or "overturned", then white space and a period at most.
-fn ends_with_decision(text: &str) -> bool {
+fn decision_tail(text: &str) -> Option<DecisionTail> {
     let t = text.strip_suffix('.').unwrap_or(text);
-    let t = t.trim_end_matches(|c: char| c.is_ascii() && crate::re::is_regex_space(c as u8));
-    crate::re::ends_with_ignore_case(t, "upheld")
-        || crate::re::ends_with_ignore_case(t, "overturned")
-}
-
-pub fn numbered_item() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        crate::re::compile_guarded(
-            r"(?i)^(?:(?:issue|item)\s+)?(\d{1,3})\s*[.):]?\s+(\S.*)$",
-            |t| {
-                t.starts_with(|c: char| c.is_ascii_digit())
-                    || crate::re::starts_with_ignore_case(t, "issue")
-                    || crate::re::starts_with_ignore_case(t, "item")
-            },
-        )
-        .unwrap()
-    })
+    let t = crate::re::trim_space_end(t);
+    let word = ["upheld", "overturned"]
+        .into_iter()
+        .find(|w| crate::re::ends_with_ignore_case(t, w))?;
+    let word = t.len() - word.len()..t.len();
+    let before = crate::re::trim_space_end(&text[..word.start]);
+    let start = match before.len() {
+        0 => 0,
+        n if before.ends_with(':') => n - 1,
+        _ => return None,
+    };
+    Some(DecisionTail { start, word })
 }
 
 /// Parses a letter whose lines are already split; `headings` are the layout's headings found.
@@ -82,21 +63,20 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
 
 /// Index of the lines that close an item header (the decision), with the header's first line.
 fn item_headers(body: &[Line<'_>]) -> Vec<(usize, usize)> {
-    let p = patterns();
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (i, line) in body.iter().enumerate() {
-        if is_label(line.text) || !p.decision_tail.is_match(line.text) {
+        if is_label(line.text) {
             continue;
         }
-        let alone = p
-            .decision_tail
-            .captures(line.text)
-            .is_some_and(|c| c.get(0).unwrap().start() == 0 && !line.text.starts_with(':'));
+        let Some(tail) = decision_tail(line.text) else {
+            continue;
+        };
+        let alone = tail.start == 0 && !line.text.starts_with(':');
         let floor = out.last().map(|&(_, end)| end + 1).unwrap_or(0);
         // The header starts at the nearest numbered line at most three lines up.
         let start = (floor.max(i.saturating_sub(3))..=i)
             .rev()
-            .find(|&j| p.numbered.is_match(body[j].text) && !is_label(body[j].text));
+            .find(|&j| numbered_item(body[j].text).is_some() && !is_label(body[j].text));
         if alone {
             // "Upheld" on its own line must follow a request that ends with a colon.
             let prev_ok = i > floor && body[i - 1].text.ends_with(':');
@@ -115,7 +95,6 @@ fn item_headers(body: &[Line<'_>]) -> Vec<(usize, usize)> {
 }
 
 fn read_items(body: &[Line<'_>], case: &mut Case) {
-    let p = patterns();
     let headers = item_headers(body);
     for (k, &(start, dec_line)) in headers.iter().enumerate() {
         let end = headers.get(k + 1).map(|h| h.0).unwrap_or(body.len());
@@ -127,21 +106,20 @@ fn read_items(body: &[Line<'_>], case: &mut Case) {
             ..Item::default()
         };
         // Request and decision.
-        let c = p.decision_tail.captures(&header.text).unwrap();
-        let dec = c.get(1).unwrap();
+        let Some(tail) = decision_tail(&header.text) else {
+            continue;
+        };
+        let dec = tail.word;
         item.decision = Some(Value {
-            value: if dec.as_str().eq_ignore_ascii_case("upheld") {
+            value: if header.text[dec.clone()].eq_ignore_ascii_case("upheld") {
                 Decision::Upheld
             } else {
                 Decision::Overturned
             },
-            span: header.source_span(dec.start(), dec.end()),
+            span: header.source_span(dec.start, dec.end),
         });
-        let req_end = c.get(0).unwrap().start();
-        let req_start = p
-            .numbered
-            .captures(&header.text)
-            .map(|c| c.get(2).unwrap().start())
+        let req_end = tail.start;
+        let req_start = numbered_item(&header.text)
             .filter(|&s| s <= req_end)
             .unwrap_or(0);
         match sub_field(&header, req_start, req_end) {
@@ -155,5 +133,41 @@ fn read_items(body: &[Line<'_>], case: &mut Case) {
         }
         read_item_fields(&body[dec_line + 1..end], &mut item, case);
         case.items.push(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decision_tail_is_the_regex() {
+        let re = crate::re::compile(r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$").unwrap();
+        let mut texts = crate::re::testing::samples();
+        for t in [
+            "Upheld",
+            " upheld .",
+            "x: Overturned.",
+            "x:Overturned",
+            "x: upheld. ",
+            "xupheld",
+            "x : overturned",
+            ":upheld",
+            "x: upheld..",
+            "a: b: Upheld",
+            "UPHELD.",
+            "x upheld",
+        ] {
+            texts.push(t.to_string());
+        }
+        let mut matched = 0;
+        for t in texts {
+            let want = re
+                .captures(&t)
+                .map(|c| (c.get(0).unwrap().start(), c.get(1).unwrap().range()));
+            matched += usize::from(want.is_some());
+            assert_eq!(decision_tail(&t).map(|d| (d.start, d.word)), want, "{t:?}");
+        }
+        assert!(matched > 30, "{matched}");
     }
 }

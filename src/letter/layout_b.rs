@@ -4,8 +4,7 @@
 //! medically necessary and appropriate." and carry the decision in those words.
 
 use super::fields::{read_front_matter, read_items_section, read_summary_section};
-use super::items::{is_label, lines_field, necessity, read_item_fields, sub_field};
-use super::layout_a::numbered_item;
+use super::items::{is_label, lines_field, necessity, numbered_item, read_item_fields, sub_field};
 use super::model::{Case, Item, ParseProblem, Value};
 use super::sections::{is_key_of, section_body, Heading};
 use super::text::{Joined, Line};
@@ -24,14 +23,12 @@ pub const HEADINGS: &[&str] = &[HOW_MADE, DOCUMENTS, SUMMARY, DECISIONS];
 const MAX_HEADER_LINES: usize = 3;
 
 pub(crate) struct Patterns {
-    numbered: Regex,
     request_lead: Regex,
 }
 
 pub(crate) fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        numbered: numbered_item().clone(),
         request_lead: crate::re::compile_guarded(
             r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)",
             |t| {
@@ -83,17 +80,12 @@ struct Header {
 /// to start with a number ("6 weeks ...") is not one: it is lower case or continues a
 /// sentence.
 fn header_at(body: &[Line<'_>], i: usize) -> Option<Header> {
-    let p = patterns();
     let line = body[i].text;
     if is_label(line) {
         return None;
     }
-    let c = p.numbered.captures(line)?;
-    let rest = c.get(2).unwrap();
-    if !rest
-        .as_str()
-        .starts_with(|ch: char| ch.is_uppercase() || ch.is_ascii_digit())
-    {
+    let rest_start = numbered_item(line)?;
+    if !line[rest_start..].starts_with(|ch: char| ch.is_uppercase() || ch.is_ascii_digit()) {
         return None;
     }
     if i > 0 && !body[i - 1].text.ends_with(['.', ':']) {
@@ -102,21 +94,21 @@ fn header_at(body: &[Line<'_>], i: usize) -> Option<Header> {
     for k in 1..=MAX_HEADER_LINES {
         let last = i + k - 1;
         if last >= body.len()
-            || (k > 1 && (is_label(body[last].text) || p.numbered.is_match(body[last].text)))
+            || (k > 1 && (is_label(body[last].text) || numbered_item(body[last].text).is_some()))
         {
             return None;
         }
         let joined = Joined::from_lines(&body[i..=last]);
-        if let Some((s, _, _)) = necessity(&joined.text, rest.start()) {
-            let first_sentence_end = joined.text[rest.start()..]
+        if let Some((s, _, _)) = necessity(&joined.text, rest_start) {
+            let first_sentence_end = joined.text[rest_start..]
                 .find(". ")
-                .map(|e| rest.start() + e)
+                .map(|e| rest_start + e)
                 .unwrap_or(joined.text.len());
             return (s <= first_sentence_end).then_some(Header {
                 start: i,
                 last,
                 joined,
-                request_start: rest.start(),
+                request_start: rest_start,
             });
         }
     }

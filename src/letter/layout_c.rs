@@ -7,8 +7,7 @@
 use super::fields::{
     missing_section, read_credentials, read_header_lines, read_patient, summary_field,
 };
-use super::items::{cite, decision_in_words, lines_field, necessity, sub_field};
-use super::layout_a::numbered_item;
+use super::items::{cite, decision_in_words, lines_field, necessity, numbered_item, sub_field};
 use super::model::{Case, Field, Item, ParseProblem, Value};
 use super::sections::{find_headings, is_key_of, section_body, Heading};
 use super::text::{Joined, Line};
@@ -145,10 +144,7 @@ fn request_of(f: &Field) -> Field {
         .clone()
         .unwrap_or_else(|| Joined::from_source(&f.text, f.span.start));
     let text = &joined.text;
-    let mut start = numbered_item()
-        .captures(text)
-        .map(|c| c.get(2).unwrap().start())
-        .unwrap_or(0);
+    let mut start = numbered_item(text).unwrap_or(0);
     let mut end = text.len();
     if let Some(c) = question().captures(&text[start..]) {
         let g = c.get(1).unwrap();

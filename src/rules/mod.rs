@@ -162,6 +162,14 @@ impl Pack {
             .map(|(i, _)| i)
     }
 
+    /// Builds what pays for itself only over many letters: the DFAs of the phrase and
+    /// trigger automata (tens of milliseconds to build, several times faster per byte).
+    /// Results are the same with or without.
+    pub fn prepare_for_batch(&self) {
+        self.matcher.build_dfa();
+        self.context.build_dfa();
+    }
+
     /// Every distinct vocabulary phrase, as written, in definition order.
     pub fn phrases(&self) -> &[String] {
         &self.phrase_list
