@@ -329,32 +329,35 @@ fn check_paths(
             Some(file) => Some(Baseline::read(file)?),
             None => None,
         };
+        let run = StreamRun {
+            pack,
+            config,
+            a,
+            known: known.as_ref(),
+            fp_root: &fp_root,
+        };
         let summary = if paths.len() == 1 && paths[0].is_dir() {
             // One folder: walk and check at once, never holding the list of paths.
-            let mut st = Streamer::new(pack, config, a, known.as_ref(), &fp_root, None)?;
-            let mut chunk = Vec::with_capacity(STREAM_CHUNK);
-            let mut failed: Option<String> = None;
-            crate::input::walk_visit(&paths[0], &filter, &mut |found| {
-                if failed.is_some() {
-                    return;
-                }
-                match found {
-                    Found::File(p) => chunk.push(Item::File(p)),
-                    Found::Unreadable(p, why) => chunk.push(Item::Unreadable(p, why)),
-                    Found::Skipped(..) => st.summary.skipped += 1,
-                }
-                if chunk.len() == STREAM_CHUNK {
-                    if let Err(e) = st.process(&chunk) {
-                        failed = Some(e);
+            run.stream(None, |send| {
+                let mut chunk = Chunk::default();
+                let mut open = true;
+                crate::input::walk_visit(&paths[0], &filter, &mut |found| {
+                    if !open {
+                        return;
                     }
-                    chunk.clear();
+                    match found {
+                        Found::File(p) => chunk.items.push(Item::File(p)),
+                        Found::Unreadable(p, why) => chunk.items.push(Item::Unreadable(p, why)),
+                        Found::Skipped(..) => chunk.skipped += 1,
+                    }
+                    if chunk.items.len() == STREAM_CHUNK {
+                        open = send(std::mem::take(&mut chunk));
+                    }
+                });
+                if open {
+                    send(chunk);
                 }
-            });
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            st.process(&chunk)?;
-            st.finish()?
+            })?
         } else {
             let discovery = discover_filtered(&paths, &filter);
             let progress = show_progress(discovery.files.len(), a.quiet);
@@ -371,12 +374,23 @@ fn check_paths(
                 .collect();
             items.sort_by(|x, y| x.path().cmp(y.path()));
             let total = progress.then_some(items.len());
-            let mut st = Streamer::new(pack, config, a, known.as_ref(), &fp_root, total)?;
-            st.summary.skipped = discovery.skipped.len();
-            for chunk in items.chunks(STREAM_CHUNK) {
-                st.process(chunk)?;
-            }
-            st.finish()?
+            let mut skipped = discovery.skipped.len();
+            run.stream(total, move |send| {
+                let mut items = items.into_iter().peekable();
+                while items.peek().is_some() {
+                    let chunk = Chunk {
+                        items: items.by_ref().take(STREAM_CHUNK).collect(),
+                        skipped: std::mem::take(&mut skipped),
+                    };
+                    if !send(chunk) {
+                        return;
+                    }
+                }
+                send(Chunk {
+                    items: vec![],
+                    skipped,
+                });
+            })?
         };
         let failing = summary.findings.error > 0 || (deny_warnings && summary.findings.warning > 0);
         return Ok(if failing { EXIT_FINDINGS } else { 0 });
@@ -494,76 +508,115 @@ impl Item {
     }
 }
 
-/// Checks and writes a batch file by file (JSON Lines or concise), chunk by chunk, in
-/// path order; keeps only the summary.
-struct Streamer<'r> {
+/// A chunk of a streamed run: files to check, and how many were passed over while
+/// finding them.
+#[derive(Default)]
+struct Chunk {
+    items: Vec<Item>,
+    skipped: usize,
+}
+
+/// A batch checked and written file by file (JSON Lines or concise), in path order,
+/// keeping only the summary. Finding files, checking them and writing the results are
+/// three stages that overlap: while the workers check one chunk, the next is found and
+/// the previous written.
+struct StreamRun<'r> {
     pack: &'r Pack,
     config: &'r Config,
     a: &'r CheckArgs,
-    set: Option<std::collections::BTreeSet<&'r str>>,
+    known: Option<&'r Baseline>,
     fp_root: &'r Path,
-    pool: rayon::ThreadPool,
-    bar: indicatif::ProgressBar,
-    summary: Summary,
-    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
 }
 
-impl<'r> Streamer<'r> {
-    fn new(
-        pack: &'r Pack,
-        config: &'r Config,
-        a: &'r CheckArgs,
-        known: Option<&'r Baseline>,
-        fp_root: &'r Path,
-        progress_total: Option<usize>,
-    ) -> Result<Self, String> {
+impl StreamRun<'_> {
+    /// Runs the chunks `produce` sends (it stops when `send` returns false); `progress`
+    /// is the number of files, when a progress bar is to be drawn.
+    fn stream(
+        &self,
+        progress: Option<usize>,
+        produce: impl FnOnce(&mut dyn FnMut(Chunk) -> bool) + Send,
+    ) -> Result<Summary, String> {
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(a.threads.unwrap_or(0))
+            .num_threads(self.a.threads.unwrap_or(0))
             .build()
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
-        let bar = match progress_total {
+        let bar = match progress {
             Some(n) => indicatif::ProgressBar::with_draw_target(
                 Some(n as u64),
                 indicatif::ProgressDrawTarget::stderr(),
             ),
             None => indicatif::ProgressBar::hidden(),
         };
-        Ok(Streamer {
-            pack,
-            config,
-            a,
-            set: known.map(|b| b.set()),
-            fp_root,
-            pool,
-            bar,
-            summary: Summary::empty(0),
-            out: std::io::BufWriter::new(std::io::stdout().lock()),
+        let pack = self.pack;
+        std::thread::scope(|s| {
+            // Two chunks in flight at each step: enough to overlap, little memory.
+            let (chunk_tx, chunks) = std::sync::mpsc::sync_channel::<Chunk>(2);
+            let (result_tx, results) = std::sync::mpsc::sync_channel::<(Vec<FileResult>, usize)>(2);
+            s.spawn(move || produce(&mut |c| chunk_tx.send(c).is_ok()));
+            let writer = s.spawn(move || {
+                let mut w = StreamWriter::new(self);
+                for (results, skipped) in results {
+                    w.summary.skipped += skipped;
+                    w.write(results)?;
+                }
+                w.finish()
+            });
+            for chunk in chunks {
+                let checked: Vec<FileResult> = pool.install(|| {
+                    chunk
+                        .items
+                        .par_iter()
+                        .map(|item| {
+                            let r = match item {
+                                Item::File(p) => check_path(p, pack),
+                                Item::Unreadable(p, why) => FileResult::unreadable(
+                                    &p.display().to_string(),
+                                    "format/unreadable",
+                                    format!("cannot read: {why}"),
+                                ),
+                            };
+                            bar.inc(1);
+                            r
+                        })
+                        .collect()
+                });
+                // The writer stops only on an error, which it returns below.
+                if result_tx.send((checked, chunk.skipped)).is_err() {
+                    break;
+                }
+            }
+            drop(result_tx);
+            bar.finish_and_clear();
+            writer
+                .join()
+                .unwrap_or_else(|_| Err("the report writer stopped unexpectedly".into()))
         })
     }
+}
 
-    fn process(&mut self, chunk: &[Item]) -> Result<(), String> {
-        let (pack, bar) = (self.pack, &self.bar);
-        let mut results: Vec<FileResult> = self.pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|item| {
-                    let r = match item {
-                        Item::File(p) => check_path(p, pack),
-                        Item::Unreadable(p, why) => FileResult::unreadable(
-                            &p.display().to_string(),
-                            "format/unreadable",
-                            format!("cannot read: {why}"),
-                        ),
-                    };
-                    bar.inc(1);
-                    r
-                })
-                .collect()
-        });
-        apply_levels(&mut results, &self.config.levels);
+/// The writing stage of a [`StreamRun`].
+struct StreamWriter<'r> {
+    run: &'r StreamRun<'r>,
+    set: Option<std::collections::BTreeSet<&'r str>>,
+    summary: Summary,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl<'r> StreamWriter<'r> {
+    fn new(run: &'r StreamRun<'r>) -> Self {
+        StreamWriter {
+            run,
+            set: run.known.map(|b| b.set()),
+            summary: Summary::empty(0),
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+        }
+    }
+
+    fn write(&mut self, mut results: Vec<FileResult>) -> Result<(), String> {
+        apply_levels(&mut results, &self.run.config.levels);
         let io = |e: std::io::Error| e.to_string();
         for mut r in results {
-            let mut fp = baseline::fingerprints(&r, self.fp_root);
+            let mut fp = baseline::fingerprints(&r, self.run.fp_root);
             if let Some(set) = &self.set {
                 let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
                 self.summary.baselined += keep.iter().filter(|k| !**k).count();
@@ -574,7 +627,7 @@ impl<'r> Streamer<'r> {
             }
             let rep = FileReport::with_fingerprints(&r, &fp);
             self.summary.add(&rep);
-            match self.a.format {
+            match self.run.a.format {
                 Format::Jsonl => {
                     serde_json::to_writer(&mut self.out, &rep).map_err(|e| e.to_string())?;
                     writeln!(self.out).map_err(io)?;
@@ -586,9 +639,8 @@ impl<'r> Streamer<'r> {
     }
 
     fn finish(mut self) -> Result<Summary, String> {
-        self.bar.finish_and_clear();
         let io = |e: std::io::Error| e.to_string();
-        match self.a.format {
+        match self.run.a.format {
             Format::Jsonl => {
                 serde_json::to_writer(
                     &mut self.out,
@@ -599,7 +651,7 @@ impl<'r> Streamer<'r> {
                 .map_err(|e| e.to_string())?;
                 writeln!(self.out).map_err(io)?;
             }
-            _ if !self.a.quiet => writeln!(self.out, "{}", self.summary.line()).map_err(io)?,
+            _ if !self.run.a.quiet => writeln!(self.out, "{}", self.summary.line()).map_err(io)?,
             _ => {}
         }
         self.out.flush().map_err(io)?;

@@ -467,11 +467,24 @@ impl ContextEngine {
     /// Ranges outside `text` are clamped; ranges not on char boundaries are widened to the
     /// enclosing characters; a target that lies outside every sentence is `Present`.
     pub fn assess(&self, text: &str, targets: &[Range<usize>]) -> Vec<Assessment> {
+        if targets.is_empty() || text.is_empty() || self.triggers.is_empty() {
+            return vec![Assessment::present(); targets.len()];
+        }
+        self.assess_in(text, &sentence::segment(text), targets)
+    }
+
+    /// [`ContextEngine::assess`] for a text already split into `segments`
+    /// ([`sentence::segment`]).
+    pub fn assess_in(
+        &self,
+        text: &str,
+        segments: &[sentence::Segment],
+        targets: &[Range<usize>],
+    ) -> Vec<Assessment> {
         let mut out = vec![Assessment::present(); targets.len()];
         if targets.is_empty() || text.is_empty() || self.triggers.is_empty() {
             return out;
         }
-        let segments = sentence::segment(text);
         if segments.is_empty() {
             return out;
         }

@@ -3,6 +3,7 @@
 
 use super::context::{Assessment, Status};
 use super::matcher::Hit;
+use super::sentence::{segment, Segment};
 use crate::letter::{Case, Field};
 use crate::re::Regex;
 use crate::rules::model::{Conclusion, Scope};
@@ -87,15 +88,22 @@ impl CaseFacts {
     }
 }
 
-/// Concept mentions in a field; `assess` runs the context engine (narrative text only).
-pub fn mentions(field: &Field, pack: &Pack, assess: bool, hits: &mut Vec<Hit>) -> Vec<Mention> {
+/// Concept mentions in a field. Narrative text comes with its sentences, and its mentions
+/// are assessed by the context engine.
+pub fn mentions(
+    field: &Field,
+    pack: &Pack,
+    sentences: Option<&[Segment]>,
+    hits: &mut Vec<Hit>,
+) -> Vec<Mention> {
     hits.clear();
     pack.matcher.find(&field.text, hits);
-    let assessments: Vec<Assessment> = if assess {
-        let ranges: Vec<_> = hits.iter().map(|h| h.start..h.end).collect();
-        pack.context.assess(&field.text, &ranges)
-    } else {
-        Vec::new()
+    let assessments: Vec<Assessment> = match sentences {
+        Some(sentences) => {
+            let ranges: Vec<_> = hits.iter().map(|h| h.start..h.end).collect();
+            pack.context.assess_in(&field.text, sentences, &ranges)
+        }
+        None => Vec::new(),
     };
     hits.iter()
         .enumerate()
@@ -119,39 +127,47 @@ pub fn mentions(field: &Field, pack: &Pack, assess: bool, hits: &mut Vec<Hit>) -
 pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
     let mut hits = Vec::new();
     let mut facts = CaseFacts::default();
-    if let Some(s) = &case.summary {
-        facts.summary = mentions(s, pack, true, &mut hits);
-    }
-    if let Some(d) = &case.documents_reviewed {
-        facts.documents = mentions(d, pack, true, &mut hits);
-    }
     // Completed visits in the record (summary, then documents), attributed to services.
     let mut record_counts = Vec::new();
-    if let Some(s) = &case.summary {
-        record_counts = completed_counts(&s.text, &facts.summary, &pack.services);
-    }
-    if let Some(d) = &case.documents_reviewed {
-        record_counts.extend(completed_counts(&d.text, &facts.documents, &pack.services));
+    for (field, out) in [
+        (&case.summary, &mut facts.summary),
+        (&case.documents_reviewed, &mut facts.documents),
+    ] {
+        if let Some(f) = field {
+            let sentences = segment(&f.text);
+            *out = mentions(f, pack, Some(&sentences), &mut hits);
+            record_counts.extend(completed_counts(&f.text, &sentences, out, &pack.services));
+        }
     }
     for item in &case.items {
+        let request = mentions(&item.request, pack, None, &mut hits);
         let mut f = ItemFacts {
-            class: pack.classify(&item.request.text),
-            request: mentions(&item.request, pack, false, &mut hits),
+            class: pack.classify_hits(&hits),
+            request,
             ..ItemFacts::default()
         };
         // The rationale is searched once: its hits also serve the restatement check and
         // the conclusion.
         let mut rationale_hits = Vec::new();
+        let mut rationale_sentences = Vec::new();
         if let Some(r) = &item.rationale {
-            f.rationale = mentions(r, pack, true, &mut hits);
-            mark_guideline_restatements(&r.text, &mut f.rationale, pack, &hits);
+            rationale_sentences = segment(&r.text);
+            f.rationale = mentions(r, pack, Some(&rationale_sentences), &mut hits);
+            mark_guideline_restatements(&rationale_sentences, &mut f.rationale, pack, &hits);
             rationale_hits = std::mem::take(&mut hits);
         }
         if let Some(g) = &item.reviewer_guideline {
             let field = Field::plain(&g.text, g.span);
-            f.guideline = mentions(&field, pack, false, &mut hits);
+            f.guideline = mentions(&field, pack, None, &mut hits);
         }
-        item_numbers(item, pack, &record_counts, &mut f, &rationale_hits);
+        item_numbers(
+            item,
+            pack,
+            &record_counts,
+            &mut f,
+            &rationale_hits,
+            &rationale_sentences,
+        );
         facts.items.push(f);
     }
     facts.age = case.patient.age.as_ref().map(|a| a.value as f64);
@@ -191,15 +207,20 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
 /// absence of red flags") without speaking of the patient asserts nothing about the
 /// patient: its mentions become hypothetical. The two voices are the pack's
 /// `guideline-voice` and `patient-voice` concepts; without them nothing changes.
-fn mark_guideline_restatements(text: &str, mentions: &mut [Mention], pack: &Pack, hits: &[Hit]) {
+fn mark_guideline_restatements(
+    sentences: &[Segment],
+    mentions: &mut [Mention],
+    pack: &Pack,
+    hits: &[Hit],
+) {
     let (Some(&guide), Some(&patient)) = (
         pack.concept_index.get("guideline-voice"),
         pack.concept_index.get("patient-voice"),
     ) else {
         return;
     };
-    for r in super::sentence::split_sentences(text) {
-        let (start, end) = (r.start, r.end);
+    for s in sentences {
+        let (start, end) = (s.range.start, s.range.end);
         let has = |c: usize| {
             hits.iter()
                 .any(|h| h.concept == c && h.start >= start && h.end <= end)
@@ -368,7 +389,12 @@ pub fn requested_quantity(text: &str) -> Option<f64> {
 
 /// Completed-visit counts in `text`, each with the concept of the service it is
 /// attributed to: the nearest asserted service mention of its sentence.
-fn completed_counts(text: &str, mentions: &[Mention], services: &[usize]) -> Vec<(f64, usize)> {
+fn completed_counts(
+    text: &str,
+    sentences: &[Segment],
+    mentions: &[Mention],
+    services: &[usize],
+) -> Vec<(f64, usize)> {
     let p = num_patterns();
     let mut out = Vec::new();
     let asserted_service = |m: &&Mention| {
@@ -381,7 +407,7 @@ fn completed_counts(text: &str, mentions: &[Mention], services: &[usize]) -> Vec
     if !mentions.iter().any(|m| asserted_service(&m)) {
         return out;
     }
-    for sent in super::sentence::split_sentences(text) {
+    for sent in sentences.iter().map(|s| s.range.clone()) {
         let s = &text[sent.clone()];
         // A count needs a service to belong to and words saying it was completed.
         let in_sentence = |m: &&Mention| m.local.0 >= sent.start && m.local.1 <= sent.end;
@@ -438,6 +464,7 @@ fn item_numbers(
     record_counts: &[(f64, usize)],
     f: &mut ItemFacts,
     rationale_hits: &[Hit],
+    rationale_sentences: &[Segment],
 ) {
     let p = num_patterns();
     let cat = &pack.catalogue;
@@ -481,7 +508,7 @@ fn item_numbers(
         }
         f.completed_counts = counts;
         if let Some(r) = &item.rationale {
-            let rc = completed_counts(&r.text, &f.rationale, &pack.services);
+            let rc = completed_counts(&r.text, rationale_sentences, &f.rationale, &pack.services);
             f.rationale_visits_completed = of_modality(&rc).into_iter().reduce(f64::max);
         }
     }

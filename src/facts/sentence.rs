@@ -389,24 +389,33 @@ pub(crate) fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token
     }
     let s = &text[start..end];
     let bytes = s.as_bytes();
-    // The character at byte `i` and its length; ASCII without decoding.
-    let char_at = |i: usize| -> (char, usize) {
+    // The class of the character at byte `i` and its length; ASCII by table.
+    let class_at = |i: usize| -> (CharClass, usize) {
         match bytes[i] {
-            b if b < 0x80 => (char::from(b), 1),
+            b if b < 0x80 => (ASCII_CLASS[usize::from(b)], 1),
             _ => {
                 let c = s[i..].chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
+                let class = if c.is_whitespace() {
+                    CharClass::Space
+                } else if is_word_char(c) {
+                    CharClass::Word
+                } else if c == '’' {
+                    CharClass::Joiner
+                } else {
+                    CharClass::Punct
+                };
+                (class, c.len_utf8())
             }
         }
     };
     let mut i = 0;
     while i < bytes.len() {
-        let (c, len) = char_at(i);
-        if c.is_whitespace() {
+        let (class, len) = class_at(i);
+        if class == CharClass::Space {
             i += len;
             continue;
         }
-        if !is_word_char(c) {
+        if class != CharClass::Word {
             out.push(Token {
                 range: start + i..start + i + len,
                 kind: TokenKind::Punct,
@@ -416,12 +425,12 @@ pub(crate) fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token
         }
         let mut e = i + len;
         while e < bytes.len() {
-            let (d, dlen) = char_at(e);
-            if is_word_char(d) {
+            let (class, dlen) = class_at(e);
+            if class == CharClass::Word {
                 e += dlen;
-            } else if matches!(d, '\'' | '’' | '-' | '.')
+            } else if class == CharClass::Joiner
                 && e + dlen < bytes.len()
-                && is_word_char(char_at(e + dlen).0)
+                && class_at(e + dlen).0 == CharClass::Word
             {
                 // Joiner: only inside a word ("patient's", "L4-5", "0.7", "q.d").
                 e += dlen;
@@ -440,6 +449,36 @@ pub(crate) fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
+
+/// What a character is to the tokeniser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Space,
+    Word,
+    /// Joins two word parts ("patient's", "L4-5", "0.7"); punctuation elsewhere.
+    Joiner,
+    Punct,
+}
+
+/// [`CharClass`] of each ASCII byte.
+const ASCII_CLASS: [CharClass; 128] = {
+    let mut t = [CharClass::Punct; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        t[b] = if c.is_ascii_whitespace() || b == 0x0b {
+            CharClass::Space
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            CharClass::Word
+        } else if matches!(c, '\'' | '-' | '.') {
+            CharClass::Joiner
+        } else {
+            CharClass::Punct
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Largest char boundary `<= i` (stable replacement for `str::floor_char_boundary`).
 pub(crate) fn floor_char_boundary(text: &str, i: usize) -> usize {

@@ -13,6 +13,7 @@ pub use model::*;
 
 use crate::span::Span;
 use sections::Heading;
+use std::sync::OnceLock;
 use text::Line;
 
 /// A letter's text, decoded, with the problems found while decoding it.
@@ -104,13 +105,21 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         id: "A",
         headings: layout_a::HEADINGS,
-        find: |lines| sections::find_headings(lines, layout_a::HEADINGS),
+        find: |lines| {
+            static KEYS: OnceLock<sections::HeadingKeys> = OnceLock::new();
+            let keys = KEYS.get_or_init(|| sections::HeadingKeys::new(layout_a::HEADINGS));
+            sections::find_headings(lines, keys)
+        },
         parse: layout_a::parse,
     },
     Layout {
         id: "B",
         headings: layout_b::HEADINGS,
-        find: |lines| sections::find_headings(lines, layout_b::HEADINGS),
+        find: |lines| {
+            static KEYS: OnceLock<sections::HeadingKeys> = OnceLock::new();
+            let keys = KEYS.get_or_init(|| sections::HeadingKeys::new(layout_b::HEADINGS));
+            sections::find_headings(lines, keys)
+        },
         parse: layout_b::parse,
     },
     Layout {

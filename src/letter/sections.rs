@@ -23,13 +23,12 @@ pub struct Heading {
 /// "IMR Issues, Decisions and Rationales:" compare equal.
 pub fn heading_key(s: &str) -> String {
     if s.is_ascii() {
-        let mut key = String::with_capacity(s.len());
-        key.extend(
-            s.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| char::from(b.to_ascii_uppercase())),
-        );
-        return key;
+        let key: Vec<u8> = s
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_uppercase())
+            .collect();
+        return String::from_utf8(key).unwrap_or_default();
     }
     s.chars()
         .filter(|c| c.is_alphanumeric())
@@ -52,14 +51,50 @@ pub fn is_key_of(key: &str, name: &str) -> bool {
 /// Lines a heading may be broken over.
 const MAX_HEADING_LINES: usize = 3;
 
+/// The keys of a layout's headings, made once, and the letters they start with, which rule
+/// out most lines at a glance.
+pub struct HeadingKeys {
+    keys: Vec<String>,
+    first: [bool; 128],
+}
+
+impl HeadingKeys {
+    pub fn new(names: &[&str]) -> Self {
+        let keys: Vec<String> = names.iter().map(|w| heading_key(w)).collect();
+        let mut first = [false; 128];
+        for k in &keys {
+            if let Some(&b) = k.as_bytes().first().filter(|b| b.is_ascii()) {
+                first[usize::from(b)] = true;
+            }
+        }
+        HeadingKeys { keys, first }
+    }
+
+    /// Whether a line may start a heading: its first letter or digit starts a key (or it
+    /// is not ASCII, and is left to the full test).
+    fn may_start(&self, line: &str) -> bool {
+        match line
+            .bytes()
+            .find(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+        {
+            Some(b) if b.is_ascii() => self.first[usize::from(b.to_ascii_uppercase())],
+            Some(_) => true,
+            None => self.keys.iter().any(String::is_empty),
+        }
+    }
+}
+
 /// Finds each wanted heading once: one to three consecutive lines whose keys concatenate
 /// to the heading's key, where the last line may go on after a colon with the body.
-pub fn find_headings(lines: &[Line<'_>], wanted: &[&str]) -> Vec<Heading> {
-    let keys: Vec<String> = wanted.iter().map(|w| heading_key(w)).collect();
+pub fn find_headings(lines: &[Line<'_>], wanted: &HeadingKeys) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        match match_at(lines, i, &keys, &out) {
+        if !wanted.may_start(lines[i].text) {
+            i += 1;
+            continue;
+        }
+        match match_at(lines, i, &wanted.keys, &out) {
             Some(h) => {
                 i = h.body_line;
                 out.push(h);
@@ -182,7 +217,7 @@ mod tests {
             "CASE SUMMARY",
             "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY",
         ];
-        let hs = find_headings(&lines, &wanted);
+        let hs = find_headings(&lines, &HeadingKeys::new(&wanted));
         assert_eq!(hs.len(), 3);
         let body: Vec<_> = section_body(&lines, &hs[0], &hs)
             .iter()

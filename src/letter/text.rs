@@ -29,14 +29,14 @@ pub(crate) fn page_footer() -> &'static Regex {
     })
 }
 
-/// A cheap test that rules out most lines before [`page_footer`] runs: every footer form
-/// has a digit, and starts with a dash or a digit or says "page".
+/// A cheap test that rules out most lines before [`page_footer`] runs: a footer starts
+/// with "page", a dash or a digit, or ends with a page count ("... Page 2 of 4").
 fn may_be_page_footer(text: &str) -> bool {
     let b = text.as_bytes();
-    b.iter().any(u8::is_ascii_digit)
-        && (matches!(b.first(), Some(b'-' | b'0'..=b'9'))
-            || (0..b.len().saturating_sub(3))
-                .any(|i| b[i] | 0x20 == b'p' && b[i + 1..i + 4].eq_ignore_ascii_case(b"age")))
+    matches!(b.first(), Some(b'-' | b'0'..=b'9'))
+        || crate::re::starts_with_ignore_case(text, "page")
+        || (b.last().is_some_and(u8::is_ascii_digit)
+            && crate::re::contains_ignore_case(text, "page"))
 }
 
 /// A short line seen this many times at page edges is a running header or footer.
@@ -240,6 +240,17 @@ impl Joined {
     /// that phrase matching never depends on how the PDF spaced the words.
     fn push(&mut self, text: &str, src_start: usize) {
         self.text.reserve(text.len() + 1);
+        // Most lines are ASCII words one space apart: one run, as the word-by-word path
+        // below would make it.
+        let plain = text.is_ascii()
+            && !text.starts_with(' ')
+            && !text.ends_with(' ')
+            && !text.contains("  ")
+            && !text.bytes().any(|b| matches!(b, b'\t'..=b'\r'));
+        if plain {
+            self.copy_run(text, src_start);
+            return;
+        }
         let mut first = true;
         let mut rest = text;
         let mut offset = src_start;

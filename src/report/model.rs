@@ -69,8 +69,12 @@ impl FileReport {
 
     /// The report of one file; `fingerprints` is aligned with `r.findings` (or empty).
     pub fn with_fingerprints(r: &FileResult, fingerprints: &[String]) -> Self {
-        let idx = LineIndex::new(&r.source);
-        let pos = |off: usize| idx.line_col(&r.source, off);
+        // Lines are counted only for a file with findings.
+        let idx = std::cell::OnceCell::new();
+        let pos = |off: usize| {
+            idx.get_or_init(|| LineIndex::new(&r.source))
+                .line_col(&r.source, off)
+        };
         let items = r
             .case
             .iter()

@@ -151,6 +151,11 @@ impl Pack {
     pub fn classify(&self, request: &str) -> Option<usize> {
         let mut hits = Vec::new();
         self.matcher.find(request, &mut hits);
+        self.classify_hits(&hits)
+    }
+
+    /// [`Pack::classify`] from the request's concept matches.
+    pub fn classify_hits(&self, hits: &[crate::facts::matcher::Hit]) -> Option<usize> {
         let has = |list: &[usize]| list.iter().any(|c| hits.iter().any(|h| h.concept == *c));
         self.classes
             .iter()
