@@ -97,7 +97,7 @@ fn binary_marker(bytes: &[u8]) -> Option<usize> {
 struct Layout {
     id: &'static str,
     headings: &'static [&'static str],
-    find: fn(&[Line<'_>]) -> Vec<Heading>,
+    find: fn(&[Line<'_>], &sections::LineKeys) -> Vec<Heading>,
     parse: fn(&[Line<'_>], &[Heading]) -> Case,
 }
 
@@ -105,20 +105,20 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         id: "A",
         headings: layout_a::HEADINGS,
-        find: |lines| {
+        find: |lines, line_keys| {
             static KEYS: OnceLock<sections::HeadingKeys> = OnceLock::new();
             let keys = KEYS.get_or_init(|| sections::HeadingKeys::new(layout_a::HEADINGS));
-            sections::find_headings(lines, keys)
+            sections::find_headings(lines, line_keys, keys)
         },
         parse: layout_a::parse,
     },
     Layout {
         id: "B",
         headings: layout_b::HEADINGS,
-        find: |lines| {
+        find: |lines, line_keys| {
             static KEYS: OnceLock<sections::HeadingKeys> = OnceLock::new();
             let keys = KEYS.get_or_init(|| sections::HeadingKeys::new(layout_b::HEADINGS));
-            sections::find_headings(lines, keys)
+            sections::find_headings(lines, line_keys, keys)
         },
         parse: layout_b::parse,
     },
@@ -138,10 +138,11 @@ const MIN_HEADINGS: usize = 2;
 /// do not matter) and the best one parses it.
 pub fn parse_text(text: &str) -> Case {
     let lines = text::content_lines(text);
+    let line_keys = sections::LineKeys::new(&lines);
     let scored: Vec<(&Layout, Vec<Heading>, Vec<&str>)> = LAYOUTS
         .iter()
         .map(|l| {
-            let found = (l.find)(&lines);
+            let found = (l.find)(&lines, &line_keys);
             let present = l
                 .headings
                 .iter()

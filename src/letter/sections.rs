@@ -69,32 +69,79 @@ impl HeadingKeys {
         }
         HeadingKeys { keys, first }
     }
+}
 
-    /// Whether a line may start a heading: its first letter or digit starts a key (or it
-    /// is not ASCII, and is left to the full test).
-    fn may_start(&self, line: &str) -> bool {
-        match line
-            .bytes()
-            .find(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
-        {
-            Some(b) if b.is_ascii() => self.first[usize::from(b.to_ascii_uppercase())],
-            Some(_) => true,
-            None => self.keys.iter().any(String::is_empty),
+/// The heading key of every line of a letter, made once for all layouts' searches: one
+/// string, and where each line's key is in it.
+pub struct LineKeys {
+    text: String,
+    /// Per line: where its key starts and ends in `text`, where the key of the text before
+    /// its first colon ends, and the byte after that colon in the line.
+    bounds: Vec<(usize, usize, Option<(usize, usize)>)>,
+}
+
+impl LineKeys {
+    pub fn new(lines: &[Line<'_>]) -> Self {
+        let mut text = Vec::with_capacity(lines.iter().map(|l| l.text.len()).sum());
+        let mut bounds = Vec::with_capacity(lines.len());
+        for l in lines {
+            let start = text.len();
+            let head = match l.text.find(':') {
+                Some(c) => {
+                    push_key(&mut text, &l.text[..c]);
+                    let head_end = text.len();
+                    push_key(&mut text, &l.text[c..]);
+                    Some((head_end, c + 1))
+                }
+                None => {
+                    push_key(&mut text, l.text);
+                    None
+                }
+            };
+            bounds.push((start, text.len(), head));
+        }
+        // Keys are whole characters, so the bytes are UTF-8.
+        let text = String::from_utf8(text).unwrap_or_default();
+        LineKeys { text, bounds }
+    }
+
+    /// The key of line `i`.
+    fn key(&self, i: usize) -> &str {
+        let (s, e, _) = self.bounds[i];
+        &self.text[s..e]
+    }
+
+    /// The key of the text before line `i`'s first colon, and the byte after the colon.
+    fn head(&self, i: usize) -> Option<(&str, usize)> {
+        let (s, _, head) = self.bounds[i];
+        head.map(|(e, at)| (&self.text[s..e], at))
+    }
+}
+
+/// Appends the [`heading_key`] of `s`.
+fn push_key(out: &mut Vec<u8>, s: &str) {
+    if !s.is_ascii() {
+        out.extend_from_slice(heading_key(s).as_bytes());
+        return;
+    }
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(b.to_ascii_uppercase());
         }
     }
 }
 
 /// Finds each wanted heading once: one to three consecutive lines whose keys concatenate
 /// to the heading's key, where the last line may go on after a colon with the body.
-pub fn find_headings(lines: &[Line<'_>], wanted: &HeadingKeys) -> Vec<Heading> {
+pub fn find_headings(
+    lines: &[Line<'_>],
+    line_keys: &LineKeys,
+    wanted: &HeadingKeys,
+) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if !wanted.may_start(lines[i].text) {
-            i += 1;
-            continue;
-        }
-        match match_at(lines, i, &wanted.keys, &out) {
+        match match_at(lines, line_keys, i, wanted, &out) {
             Some(h) => {
                 i = h.body_line;
                 out.push(h);
@@ -105,40 +152,33 @@ pub fn find_headings(lines: &[Line<'_>], wanted: &HeadingKeys) -> Vec<Heading> {
     out
 }
 
-fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) -> Option<Heading> {
-    // Most lines are prose: rule them out on their first few letters before building keys.
-    // Most lines are not headings: compare their first letters before building keys.
-    let first = lines.get(i)?.text;
-    if first.is_ascii() {
-        let mut lead = [0u8; 6];
-        let mut n = 0;
-        for b in first.bytes().filter(u8::is_ascii_alphanumeric).take(6) {
-            lead[n] = b.to_ascii_uppercase();
-            n += 1;
-        }
-        if !keys.iter().any(|k| k.as_bytes().starts_with(&lead[..n])) {
-            return None;
-        }
-    } else {
-        let lead: String = first
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .take(6)
-            .flat_map(char::to_uppercase)
-            .collect();
-        if !keys.iter().any(|k| k.starts_with(&lead)) {
-            return None;
-        }
+fn match_at(
+    lines: &[Line<'_>],
+    line_keys: &LineKeys,
+    i: usize,
+    wanted: &HeadingKeys,
+    found: &[Heading],
+) -> Option<Heading> {
+    let keys = &wanted.keys;
+    // Most lines are prose: rule them out on their first letter, then on their first few.
+    let first = line_keys.key(i);
+    match first.bytes().next() {
+        Some(b) if b.is_ascii() && !wanted.first[usize::from(b)] => return None,
+        _ => {}
+    }
+    let lead = first
+        .char_indices()
+        .nth(6)
+        .map_or(first, |(at, _)| &first[..at]);
+    if !keys.iter().any(|k| k.starts_with(lead)) {
+        return None;
     }
     let mut prefix = String::new();
     for n in 1..=MAX_HEADING_LINES {
         let line = lines.get(i + n - 1)?;
-        let whole = heading_key(line.text);
+        let whole = line_keys.key(i + n - 1);
         // The part before the first colon, when the body follows on the same line.
-        let head = line
-            .text
-            .find(':')
-            .map(|c| (heading_key(&line.text[..c]), c + 1));
+        let head = line_keys.head(i + n - 1);
         for key in keys {
             if found.iter().any(|h| &h.key == key) {
                 continue;
@@ -150,13 +190,13 @@ fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) ->
                 inline,
                 span: lines[i].span.cover(line.span),
             };
-            if joins_to(&prefix, &whole, key) {
+            if joins_to(&prefix, whole, key) {
                 return Some(heading(i + n, None));
             }
-            if let Some((h, at)) = &head {
-                let rest = line.text[*at..].trim();
+            if let Some((h, at)) = head {
+                let rest = line.text[at..].trim();
                 if !h.is_empty() && joins_to(&prefix, h, key) && !rest.is_empty() {
-                    return Some(heading(i + n, Some((i + n - 1, *at))));
+                    return Some(heading(i + n, Some((i + n - 1, at))));
                 }
             }
         }
@@ -164,7 +204,7 @@ fn match_at(lines: &[Line<'_>], i: usize, keys: &[String], found: &[Heading]) ->
         if whole.is_empty() || (n == 1 && whole.len() < 6) {
             return None;
         }
-        prefix.push_str(&whole);
+        prefix.push_str(whole);
         if !keys.iter().any(|k| k.starts_with(&prefix)) {
             return None;
         }
@@ -217,7 +257,7 @@ mod tests {
             "CASE SUMMARY",
             "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY",
         ];
-        let hs = find_headings(&lines, &HeadingKeys::new(&wanted));
+        let hs = find_headings(&lines, &LineKeys::new(&lines), &HeadingKeys::new(&wanted));
         assert_eq!(hs.len(), 3);
         let body: Vec<_> = section_body(&lines, &hs[0], &hs)
             .iter()
