@@ -75,9 +75,16 @@ impl HeadingKeys {
 /// string, and where each line's key is in it.
 pub struct LineKeys {
     text: String,
-    /// Per line: where its key starts and ends in `text`, where the key of the text before
-    /// its first colon ends, and the byte after that colon in the line.
-    bounds: Vec<(usize, usize, Option<(usize, usize)>)>,
+    bounds: Vec<KeyBounds>,
+}
+
+/// Where a line's key is in [`LineKeys::text`].
+struct KeyBounds {
+    start: usize,
+    end: usize,
+    /// Where the key of the text before the line's first colon ends, and the byte after
+    /// that colon in the line.
+    head: Option<(usize, usize)>,
 }
 
 impl LineKeys {
@@ -98,7 +105,11 @@ impl LineKeys {
                     None
                 }
             };
-            bounds.push((start, text.len(), head));
+            bounds.push(KeyBounds {
+                start,
+                end: text.len(),
+                head,
+            });
         }
         // Keys are whole characters, so the bytes are UTF-8.
         let text = String::from_utf8(text).unwrap_or_default();
@@ -107,14 +118,14 @@ impl LineKeys {
 
     /// The key of line `i`.
     fn key(&self, i: usize) -> &str {
-        let (s, e, _) = self.bounds[i];
-        &self.text[s..e]
+        let b = &self.bounds[i];
+        &self.text[b.start..b.end]
     }
 
     /// The key of the text before line `i`'s first colon, and the byte after the colon.
     fn head(&self, i: usize) -> Option<(&str, usize)> {
-        let (s, _, head) = self.bounds[i];
-        head.map(|(e, at)| (&self.text[s..e], at))
+        let b = &self.bounds[i];
+        b.head.map(|(e, at)| (&self.text[b.start..e], at))
     }
 }
 
