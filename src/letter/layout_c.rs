@@ -9,7 +9,7 @@ use super::fields::{
 };
 use super::items::{cite, decision_in_words, lines_field, necessity, numbered_item, sub_field};
 use super::model::{Case, Field, Item, ParseProblem, Value};
-use super::sections::{find_headings, is_key_of, section_body, Heading, HeadingKeys, LineKeys};
+use super::sections::{is_key_of, section_body, Heading, HeadingKeys};
 use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
@@ -36,13 +36,12 @@ pub const HEADINGS: &[&str] = &[
 ];
 
 /// This layout's headings plus the determination's.
-pub fn all_headings(lines: &[Line<'_>], line_keys: &LineKeys) -> Vec<Heading> {
+pub fn heading_keys() -> &'static HeadingKeys {
     static KEYS: OnceLock<HeadingKeys> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
+    KEYS.get_or_init(|| {
         let wanted: Vec<&str> = HEADINGS.iter().chain(DETERMINATION).copied().collect();
         HeadingKeys::new(&wanted)
-    });
-    find_headings(lines, line_keys, keys)
+    })
 }
 
 pub(crate) fn question() -> &'static Regex {

@@ -97,7 +97,8 @@ fn binary_marker(bytes: &[u8]) -> Option<usize> {
 struct Layout {
     id: &'static str,
     headings: &'static [&'static str],
-    find: fn(&[Line<'_>], &sections::LineKeys) -> Vec<Heading>,
+    /// The keys of the headings to look for (the layout's, and any it also reads).
+    keys: fn() -> &'static sections::HeadingKeys,
     parse: fn(&[Line<'_>], &[Heading]) -> Case,
 }
 
@@ -105,27 +106,25 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         id: "A",
         headings: layout_a::HEADINGS,
-        find: |lines, line_keys| {
+        keys: || {
             static KEYS: OnceLock<sections::HeadingKeys> = OnceLock::new();
-            let keys = KEYS.get_or_init(|| sections::HeadingKeys::new(layout_a::HEADINGS));
-            sections::find_headings(lines, line_keys, keys)
+            KEYS.get_or_init(|| sections::HeadingKeys::new(layout_a::HEADINGS))
         },
         parse: layout_a::parse,
     },
     Layout {
         id: "B",
         headings: layout_b::HEADINGS,
-        find: |lines, line_keys| {
+        keys: || {
             static KEYS: OnceLock<sections::HeadingKeys> = OnceLock::new();
-            let keys = KEYS.get_or_init(|| sections::HeadingKeys::new(layout_b::HEADINGS));
-            sections::find_headings(lines, line_keys, keys)
+            KEYS.get_or_init(|| sections::HeadingKeys::new(layout_b::HEADINGS))
         },
         parse: layout_b::parse,
     },
     Layout {
         id: "C",
         headings: layout_c::HEADINGS,
-        find: layout_c::all_headings,
+        keys: layout_c::heading_keys,
         parse: layout_c::parse,
     },
 ];
@@ -142,7 +141,7 @@ pub fn parse_text(text: &str) -> Case {
     let scored: Vec<(&Layout, Vec<Heading>, Vec<&str>)> = LAYOUTS
         .iter()
         .map(|l| {
-            let found = (l.find)(&lines, &line_keys);
+            let found = sections::find_headings(&lines, &line_keys, (l.keys)());
             let present = l
                 .headings
                 .iter()

@@ -71,61 +71,56 @@ impl HeadingKeys {
     }
 }
 
-/// The heading key of every line of a letter, made once for all layouts' searches: one
-/// string, and where each line's key is in it.
-pub struct LineKeys {
-    text: String,
-    bounds: Vec<KeyBounds>,
+/// The heading keys of a letter's lines, each made the first time a search needs it and
+/// kept for the other layouts' searches.
+pub struct LineKeys<'a> {
+    lines: &'a [Line<'a>],
+    keys: Vec<std::cell::OnceCell<LineKey>>,
 }
 
-/// Where a line's key is in [`LineKeys::text`].
-struct KeyBounds {
-    start: usize,
-    end: usize,
-    /// Where the key of the text before the line's first colon ends, and the byte after
+struct LineKey {
+    key: String,
+    /// How long the key of the text before the line's first colon is, and the byte after
     /// that colon in the line.
     head: Option<(usize, usize)>,
 }
 
-impl LineKeys {
-    pub fn new(lines: &[Line<'_>]) -> Self {
-        let mut text = Vec::with_capacity(lines.iter().map(|l| l.text.len()).sum());
-        let mut bounds = Vec::with_capacity(lines.len());
-        for l in lines {
-            let start = text.len();
-            let head = match l.text.find(':') {
-                Some(c) => {
-                    push_key(&mut text, &l.text[..c]);
-                    let head_end = text.len();
-                    push_key(&mut text, &l.text[c..]);
-                    Some((head_end, c + 1))
-                }
-                None => {
-                    push_key(&mut text, l.text);
-                    None
-                }
-            };
-            bounds.push(KeyBounds {
-                start,
-                end: text.len(),
-                head,
-            });
+impl<'a> LineKeys<'a> {
+    pub fn new(lines: &'a [Line<'a>]) -> Self {
+        LineKeys {
+            lines,
+            keys: (0..lines.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
         }
-        // Keys are whole characters, so the bytes are UTF-8.
-        let text = String::from_utf8(text).unwrap_or_default();
-        LineKeys { text, bounds }
+    }
+
+    fn get(&self, i: usize) -> &LineKey {
+        self.keys[i].get_or_init(|| {
+            let text = self.lines[i].text;
+            let mut key = Vec::with_capacity(text.len());
+            let head = text.find(':').map(|c| {
+                push_key(&mut key, &text[..c]);
+                (key.len(), c + 1)
+            });
+            push_key(&mut key, &text[head.map_or(0, |(_, at)| at - 1)..]);
+            LineKey {
+                // Keys are whole characters, so the bytes are UTF-8.
+                key: String::from_utf8(key).unwrap_or_default(),
+                head,
+            }
+        })
     }
 
     /// The key of line `i`.
     fn key(&self, i: usize) -> &str {
-        let b = &self.bounds[i];
-        &self.text[b.start..b.end]
+        &self.get(i).key
     }
 
     /// The key of the text before line `i`'s first colon, and the byte after the colon.
     fn head(&self, i: usize) -> Option<(&str, usize)> {
-        let b = &self.bounds[i];
-        b.head.map(|(e, at)| (&self.text[b.start..e], at))
+        let k = self.get(i);
+        k.head.map(|(len, at)| (&k.key[..len], at))
     }
 }
 
@@ -165,24 +160,37 @@ pub fn find_headings(
 
 fn match_at(
     lines: &[Line<'_>],
-    line_keys: &LineKeys,
+    line_keys: &LineKeys<'_>,
     i: usize,
     wanted: &HeadingKeys,
     found: &[Heading],
 ) -> Option<Heading> {
     let keys = &wanted.keys;
-    // Most lines are prose: rule them out on their first letter, then on their first few.
-    let first = line_keys.key(i);
-    match first.bytes().next() {
-        Some(b) if b.is_ascii() && !wanted.first[usize::from(b)] => return None,
-        _ => {}
-    }
-    let lead = first
-        .char_indices()
-        .nth(6)
-        .map_or(first, |(at, _)| &first[..at]);
-    if !keys.iter().any(|k| k.starts_with(lead)) {
-        return None;
+    // Most lines are prose: rule them out on their first few letters before making keys.
+    let first = lines.get(i)?.text;
+    if first.is_ascii() {
+        let mut lead = [0u8; 6];
+        let mut n = 0;
+        for b in first.bytes().filter(u8::is_ascii_alphanumeric).take(6) {
+            lead[n] = b.to_ascii_uppercase();
+            n += 1;
+        }
+        if n > 0 && !wanted.first[usize::from(lead[0])] {
+            return None;
+        }
+        if !keys.iter().any(|k| k.as_bytes().starts_with(&lead[..n])) {
+            return None;
+        }
+    } else {
+        let lead: String = first
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .take(6)
+            .flat_map(char::to_uppercase)
+            .collect();
+        if !keys.iter().any(|k| k.starts_with(&lead)) {
+            return None;
+        }
     }
     let mut prefix = String::new();
     for n in 1..=MAX_HEADING_LINES {
@@ -268,7 +276,8 @@ mod tests {
             "CASE SUMMARY",
             "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY",
         ];
-        let hs = find_headings(&lines, &LineKeys::new(&lines), &HeadingKeys::new(&wanted));
+        let wanted = HeadingKeys::new(&wanted);
+        let hs = find_headings(&lines, &LineKeys::new(&lines), &wanted);
         assert_eq!(hs.len(), 3);
         let body: Vec<_> = section_body(&lines, &hs[0], &hs)
             .iter()

@@ -52,22 +52,15 @@ pub fn content_lines(src: &str) -> Vec<Line<'_>> {
     let mut boundaries = vec![0];
     let bytes = src.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i <= bytes.len() {
-        let at_break = i == bytes.len() || matches!(bytes[i], b'\n' | b'\r' | b'\x0c');
-        if at_break {
-            if push_line(src, start, i, &mut out) == Pushed::Footer {
-                boundaries.push(out.len());
-            }
-            if i < bytes.len() && bytes[i] == b'\x0c' {
-                boundaries.push(out.len());
-            }
-            if i < bytes.len() && bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i += 1;
-            }
-            start = i + 1;
+    // CRLF gives an empty line between CR and LF, which is dropped as blank.
+    for i in memchr::memchr3_iter(b'\n', b'\r', b'\x0c', bytes).chain([bytes.len()]) {
+        if push_line(src, start, i, &mut out) == Pushed::Footer {
+            boundaries.push(out.len());
         }
-        i += 1;
+        if bytes.get(i) == Some(&b'\x0c') {
+            boundaries.push(out.len());
+        }
+        start = i + 1;
     }
     boundaries.push(out.len());
     drop_running_lines(out, &boundaries)
