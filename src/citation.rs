@@ -192,6 +192,10 @@ pub fn parse_pages(text: &str) -> Vec<PageRange> {
         // label before it ("Page(s):", "pp.") has none.
         let m = m.as_str();
         let list = &m[m.find(|c: char| c.is_ascii_digit()).unwrap_or(m.len())..];
+        if list.is_ascii() {
+            out.extend(ascii_page_items(list));
+            continue;
+        }
         for c in p.page_item.captures_iter(list) {
             let Ok(start) = c[1].parse::<u32>() else {
                 continue;
@@ -203,6 +207,51 @@ pub fn parse_pages(text: &str) -> Vec<PageRange> {
         }
     }
     out
+}
+
+/// The pages of an ASCII page list, as the `page_item` pattern reads them: a number of up
+/// to four digits, optionally a dash and a second number ("303-4", "58 - 60").
+fn ascii_page_items(list: &str) -> impl Iterator<Item = PageRange> + '_ {
+    let b = list.as_bytes();
+    let digits = |i: usize| {
+        b[i..]
+            .iter()
+            .take(4)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let skip_space = |i: usize| {
+        i + b[i..]
+            .iter()
+            .take_while(|&&c| crate::re::is_regex_space(c))
+            .count()
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let n = digits(i);
+            if n == 0 {
+                i += 1;
+                continue;
+            }
+            let first = &list[i..i + n];
+            i += n;
+            let dash = skip_space(i);
+            let second = (b.get(dash) == Some(&b'-'))
+                .then(|| skip_space(dash + 1))
+                .map(|at| (at, digits(at)))
+                .filter(|&(_, n)| n > 0);
+            let start: u32 = first.parse().unwrap_or(0);
+            return Some(match second {
+                Some((at, n)) => {
+                    i = at + n;
+                    expand_range(start, &list[at..at + n])
+                }
+                None => PageRange { start, end: start },
+            });
+        }
+        None
+    })
 }
 
 /// Parses a guideline line. `span_of` maps a byte range of `text` to a source span.
@@ -480,6 +529,44 @@ mod tests {
             }
         }
         assert!(seen > 20, "{seen}");
+    }
+
+    #[test]
+    fn ascii_page_lists_are_read_as_the_pattern_reads_them() {
+        let p = patterns();
+        let mut lists = vec![
+            "303-4",
+            "58-60, 63",
+            "303",
+            "1 - 2",
+            "12345",
+            "1-",
+            "7 -x",
+            "1 , 2 & 3 and 4",
+            "99-100-101",
+            "5\t-\t6",
+            "0-0",
+            "303-04",
+        ];
+        let samples = crate::re::testing::samples();
+        lists.extend(samples.iter().map(String::as_str).filter(|s| s.is_ascii()));
+        let mut seen = 0;
+        for list in lists {
+            let want: Vec<PageRange> = p
+                .page_item
+                .captures_iter(list)
+                .filter_map(|c| {
+                    let start = c[1].parse::<u32>().ok()?;
+                    Some(match c.get(2) {
+                        Some(e) => expand_range(start, e.as_str()),
+                        None => PageRange { start, end: start },
+                    })
+                })
+                .collect();
+            seen += want.len();
+            assert_eq!(ascii_page_items(list).collect::<Vec<_>>(), want, "{list:?}");
+        }
+        assert!(seen > 100, "{seen}");
     }
 
     #[test]

@@ -513,15 +513,16 @@ impl ContextEngine {
         }
         jobs.sort_by_key(|j| (j.0, j.1));
 
-        let mut view = SentenceView::default();
-        let mut current: Option<usize> = None;
-        for (si, ti, range) in jobs {
-            if current != Some(si) {
-                view.build(self, text, &segments[si]);
-                current = Some(si);
+        VIEW.with_borrow_mut(|view| {
+            let mut current: Option<usize> = None;
+            for (si, ti, range) in jobs {
+                if current != Some(si) {
+                    view.build(self, text, &segments[si]);
+                    current = Some(si);
+                }
+                out[ti] = self.decide(text, view, range);
             }
-            out[ti] = self.decide(text, &view, range);
-        }
+        });
         out
     }
 
@@ -639,6 +640,11 @@ fn token_span(starts: &[usize], ends: &[usize], s: usize, e: usize) -> Option<(u
     (te >= ts).then_some((ts, te + 1))
 }
 
+thread_local! {
+    /// The sentence view's buffers, reused from sentence to sentence.
+    static VIEW: std::cell::RefCell<SentenceView> = std::cell::RefCell::default();
+}
+
 /// A trigger match in token coordinates of a [`SentenceView`].
 #[derive(Debug, Clone)]
 struct Cand {
@@ -741,21 +747,18 @@ impl SentenceView {
                 }
             });
         }
-        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        let (starts, ends, cands) = (&self.norm_start, &self.norm_end, &mut self.cands);
         engine
             .regexes
             .find(self.norm.as_bytes(), &mut self.anchors, |r, s, e| {
-                found.push((r, s, e));
+                if let Some((s, e)) = token_span(starts, ends, s, e) {
+                    cands.push(Cand {
+                        start: s,
+                        end: e,
+                        trigger: engine.regex_trigger[r],
+                    });
+                }
             });
-        for (r, s, e) in found {
-            if let Some((s, e)) = token_span(&self.norm_start, &self.norm_end, s, e) {
-                self.cands.push(Cand {
-                    start: s,
-                    end: e,
-                    trigger: engine.regex_trigger[r],
-                });
-            }
-        }
         // Leftmost, then longest, then the later definition.
         self.cands
             .sort_by(|x, y| (x.start, y.end, y.trigger).cmp(&(y.start, x.end, x.trigger)));
