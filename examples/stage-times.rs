@@ -42,9 +42,6 @@ fn main() {
     }
     let n = files.len() as f64;
     let pack = Pack::default_rules().unwrap();
-    if std::env::var_os("NFA").is_none() {
-        pack.prepare_for_batch();
-    }
     let texts: Vec<String> = files
         .iter()
         .map(|b| imrlint::letter::decode(b).unwrap().text)

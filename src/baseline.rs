@@ -84,6 +84,9 @@ fn slashes(p: &Path) -> String {
 
 /// Fingerprints of every finding of one file, in the order of `r.findings`.
 pub fn fingerprints(r: &FileResult, root: &Path) -> Vec<String> {
+    if r.findings.is_empty() {
+        return Vec::new();
+    }
     let rel = relative_path(Path::new(&r.path), root);
     // Occurrences are counted in letter order, whatever order the findings are in.
     let mut order: Vec<usize> = (0..r.findings.len()).collect();

@@ -1,7 +1,7 @@
 //! Applies a compiled pack to a parsed case and produces findings.
 
 use crate::facts::context::Status;
-use crate::facts::extract::{extract, CaseFacts, Mention, Side};
+use crate::facts::extract::{extract_for_rules, CaseFacts, Mention, Side};
 use crate::letter::{Case, Decision, ParseProblem};
 use crate::rules::model::{Conclusion, FactName, Kind, MismatchKind, Scope, Severity};
 use crate::rules::{CondC, Mode, Pack, Rule};
@@ -154,7 +154,7 @@ fn evaluate_inner(
     pack: &Pack,
     mut outcomes: Option<&mut Vec<ItemOutcome>>,
 ) -> Evaluation {
-    let facts = extract(case, pack);
+    let facts = extract_for_rules(case, pack);
     let mut findings: Vec<Finding> = case.problems.iter().map(problem_finding).collect();
     let ctx = Ctx {
         case,

@@ -292,23 +292,7 @@ fn check_with_pack(a: &CheckArgs, config: &Config, pack: &Pack) -> Result<u8, St
     } else {
         a.paths.clone()
     };
-    // A batch builds the faster automata on the side; letters checked before they are
-    // ready use the quick-to-build ones, with the same results.
-    let batch = paths.len() > 1 || paths.iter().any(|p| p.is_dir());
-    std::thread::scope(|s| {
-        if batch {
-            s.spawn(|| pack.prepare_for_batch());
-        }
-        check_paths(a, config, pack, paths)
-    })
-}
 
-fn check_paths(
-    a: &CheckArgs,
-    config: &Config,
-    pack: &Pack,
-    paths: Vec<PathBuf>,
-) -> Result<u8, String> {
     let filter = |p: &Path| config.filter.skip_reason(p);
 
     // Fingerprints are relative to the baseline file when there is one, else to the

@@ -427,13 +427,6 @@ impl ContextEngine {
         })
     }
 
-    /// Builds the faster automaton for a batch of letters (see [`StringSet::build_dfa`]).
-    pub fn build_dfa(&self) {
-        if let Some(a) = &self.phrases {
-            a.build_dfa();
-        }
-    }
-
     /// Number of compiled triggers (phrases + regexes).
     pub fn len(&self) -> usize {
         self.triggers.len()

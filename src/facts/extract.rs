@@ -88,19 +88,40 @@ impl CaseFacts {
     }
 }
 
+/// Which mentions the context engine assesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assess {
+    /// Every mention (what `imrlint facts` shows).
+    All,
+    /// Those whose status the pack reads ([`Pack::status_read`]); the others are
+    /// left `Present`, with no trigger. Checking a letter needs no more.
+    Read,
+}
+
 /// Concept mentions in a field. Narrative text comes with its sentences, and its mentions
 /// are assessed by the context engine.
 pub fn mentions(
     field: &Field,
     pack: &Pack,
-    sentences: Option<&[Segment]>,
+    sentences: Option<(&[Segment], Assess)>,
     hits: &mut Vec<Hit>,
 ) -> Vec<Mention> {
     hits.clear();
     pack.matcher.find(&field.text, hits);
+    // One assessment per distinct span (a phrase of several concepts is one target).
+    let mut assessed: Vec<Option<usize>> = vec![None; hits.len()];
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let assessments: Vec<Assessment> = match sentences {
-        Some(sentences) => {
-            let ranges: Vec<_> = hits.iter().map(|h| h.start..h.end).collect();
+        Some((sentences, assess)) => {
+            for (k, h) in hits.iter().enumerate() {
+                if assess == Assess::Read && !pack.status_read[h.concept] {
+                    continue;
+                }
+                if ranges.last() != Some(&(h.start..h.end)) {
+                    ranges.push(h.start..h.end);
+                }
+                assessed[k] = Some(ranges.len() - 1);
+            }
             pack.context.assess_in(&field.text, sentences, &ranges)
         }
         None => Vec::new(),
@@ -108,7 +129,7 @@ pub fn mentions(
     hits.iter()
         .enumerate()
         .map(|(k, h)| {
-            let a = assessments.get(k);
+            let a = assessed[k].and_then(|r| assessments.get(r));
             Mention {
                 concept: h.concept,
                 text: field.text[h.start..h.end].to_string(),
@@ -123,8 +144,17 @@ pub fn mentions(
         .collect()
 }
 
-/// Extracts the facts of a case.
+/// Extracts the facts of a case, every mention assessed in its context.
 pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
+    extract_with(case, pack, Assess::All)
+}
+
+/// Extracts the facts of a case that the pack's rules read.
+pub fn extract_for_rules(case: &Case, pack: &Pack) -> CaseFacts {
+    extract_with(case, pack, Assess::Read)
+}
+
+fn extract_with(case: &Case, pack: &Pack, assess: Assess) -> CaseFacts {
     let mut hits = Vec::new();
     let mut facts = CaseFacts::default();
     // Completed visits in the record (summary, then documents), attributed to services.
@@ -135,7 +165,7 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
     ] {
         if let Some(f) = field {
             let sentences = segment(&f.text);
-            *out = mentions(f, pack, Some(&sentences), &mut hits);
+            *out = mentions(f, pack, Some((&sentences, assess)), &mut hits);
             record_counts.extend(completed_counts(&f.text, &sentences, out, &pack.services));
         }
     }
@@ -152,7 +182,7 @@ pub fn extract(case: &Case, pack: &Pack) -> CaseFacts {
         let mut rationale_sentences = Vec::new();
         if let Some(r) = &item.rationale {
             rationale_sentences = segment(&r.text);
-            f.rationale = mentions(r, pack, Some(&rationale_sentences), &mut hits);
+            f.rationale = mentions(r, pack, Some((&rationale_sentences, assess)), &mut hits);
             mark_guideline_restatements(&rationale_sentences, &mut f.rationale, pack, &hits);
             rationale_hits = std::mem::take(&mut hits);
         }

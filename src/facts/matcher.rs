@@ -132,13 +132,6 @@ impl ConceptMatcher {
         Self::build(phrases, Vec::new(), Vec::new())
     }
 
-    /// Builds the faster automaton for a batch of letters (see [`StringSet::build_dfa`]).
-    pub fn build_dfa(&self) {
-        if let Some(a) = &self.automaton {
-            a.build_dfa();
-        }
-    }
-
     /// Compiles every pattern now; the sources of those that fail.
     pub fn compile_all_patterns(&self) -> Vec<&str> {
         self.patterns.compile_all()

@@ -4,7 +4,7 @@
 use super::fields::{read_front_matter, read_items_section, read_summary_section};
 use super::items::{is_label, numbered_item, read_item_fields, sub_field};
 use super::model::{Case, Decision, Item, ParseProblem, Value};
-use super::sections::{is_key_of, Heading};
+use super::sections::{find_named, Heading};
 use super::text::{Joined, Line};
 
 pub const HOW_MADE: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
@@ -44,7 +44,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
         layout: "A".into(),
         ..Case::default()
     };
-    let pos = |name: &str| headings.iter().find(|h| is_key_of(&h.key, name));
+    let pos = |name: &str| find_named(headings, HEADINGS, name);
 
     read_front_matter(lines, headings, pos(HOW_MADE), &mut case);
 

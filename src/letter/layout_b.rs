@@ -6,7 +6,7 @@
 use super::fields::{read_front_matter, read_items_section, read_summary_section};
 use super::items::{is_label, lines_field, necessity, numbered_item, read_item_fields, sub_field};
 use super::model::{Case, Item, ParseProblem, Value};
-use super::sections::{is_key_of, section_body, Heading};
+use super::sections::{find_named, section_body, Heading};
 use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
@@ -45,7 +45,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
         layout: "B".into(),
         ..Case::default()
     };
-    let pos = |name: &str| headings.iter().find(|h| is_key_of(&h.key, name));
+    let pos = |name: &str| find_named(headings, HEADINGS, name);
 
     // The cover notice (case number, dates, treatments in dispute, the letter-level final
     // determination) is everything before the first heading.

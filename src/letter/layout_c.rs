@@ -9,7 +9,7 @@ use super::fields::{
 };
 use super::items::{cite, decision_in_words, lines_field, necessity, numbered_item, sub_field};
 use super::model::{Case, Field, Item, ParseProblem, Value};
-use super::sections::{is_key_of, section_body, Heading, HeadingKeys};
+use super::sections::{section_body, Heading, HeadingKeys};
 use super::text::{Joined, Line};
 use crate::re::Regex;
 use std::sync::OnceLock;
@@ -35,13 +35,16 @@ pub const HEADINGS: &[&str] = &[
     QUALIFICATIONS,
 ];
 
-/// This layout's headings plus the determination's.
+/// This layout's headings plus the determination's, as searched for.
+fn wanted() -> &'static [&'static str] {
+    static WANTED: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WANTED.get_or_init(|| HEADINGS.iter().chain(DETERMINATION).copied().collect())
+}
+
+/// The keys of [`wanted`].
 pub fn heading_keys() -> &'static HeadingKeys {
     static KEYS: OnceLock<HeadingKeys> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let wanted: Vec<&str> = HEADINGS.iter().chain(DETERMINATION).copied().collect();
-        HeadingKeys::new(&wanted)
-    })
+    KEYS.get_or_init(|| HeadingKeys::new(wanted()))
 }
 
 pub(crate) fn question() -> &'static Regex {
@@ -57,11 +60,8 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
         layout: "C".into(),
         ..Case::default()
     };
-    let pos = |names: &[&str]| {
-        headings
-            .iter()
-            .find(|h| names.iter().any(|n| is_key_of(&h.key, n)))
-    };
+    // The first heading (in letter order) that is one of `names`.
+    let pos = |names: &[&str]| headings.iter().find(|h| names.contains(&wanted()[h.index]));
     let body = |h: &Heading| section_body(lines, h, headings);
 
     let first = headings.iter().map(|h| h.first_line).min().unwrap_or(0);

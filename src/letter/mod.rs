@@ -85,12 +85,14 @@ impl FloorCharBoundary for String {
 /// The first NUL or other non-text control byte, if the file has several of them.
 fn binary_marker(bytes: &[u8]) -> Option<usize> {
     let head = &bytes[..bytes.len().min(8192)];
-    if let Some(at) = head.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, head) {
         return Some(at);
     }
     let ctrl = |b: &u8| *b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | b'\x0c');
-    let count = head.iter().filter(|b| ctrl(b)).count();
-    (count * 20 > head.len()).then(|| head.iter().position(ctrl).unwrap_or(0))
+    // Letters have none: count them only if there is one.
+    let first = head.iter().position(ctrl)?;
+    let count = head[first..].iter().filter(|b| ctrl(b)).count();
+    (count * 20 > head.len()).then_some(first)
 }
 
 /// A letter layout: the headings that identify it, how to find them, how to parse it.
@@ -146,7 +148,9 @@ pub fn parse_text(text: &str) -> Case {
                 .headings
                 .iter()
                 .copied()
-                .filter(|h| found.iter().any(|f| sections::is_key_of(&f.key, h)))
+                .enumerate()
+                .filter(|(i, _)| found.iter().any(|f| f.index == *i))
+                .map(|(_, h)| h)
                 .collect();
             (l, found, present)
         })

@@ -8,8 +8,9 @@ use crate::span::Span;
 /// A heading found in the letter.
 #[derive(Debug, Clone)]
 pub struct Heading {
-    /// Normalised heading text (see [`heading_key`]).
-    pub key: String,
+    /// Which of the wanted headings it is (an index into the names the [`HeadingKeys`]
+    /// were made from).
+    pub index: usize,
     pub first_line: usize,
     /// First line of the section's body.
     pub body_line: usize,
@@ -36,16 +37,10 @@ pub fn heading_key(s: &str) -> String {
         .collect()
 }
 
-/// Whether `key` is [`heading_key`] of `name`, without building the name's key.
-pub fn is_key_of(key: &str, name: &str) -> bool {
-    if !name.is_ascii() {
-        return key == heading_key(name);
-    }
-    let mut wanted = name
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_uppercase());
-    key.bytes().all(|b| wanted.next() == Some(b)) && wanted.next().is_none()
+/// The heading found for `name`, one of the `names` the search looked for.
+pub fn find_named<'h>(headings: &'h [Heading], names: &[&str], name: &str) -> Option<&'h Heading> {
+    let index = names.iter().position(|n| *n == name)?;
+    headings.iter().find(|h| h.index == index)
 }
 
 /// Lines a heading may be broken over.
@@ -76,6 +71,8 @@ impl HeadingKeys {
 pub struct LineKeys<'a> {
     lines: &'a [Line<'a>],
     keys: Vec<std::cell::OnceCell<LineKey>>,
+    /// Each line's first six letters and digits in upper case, when it is ASCII.
+    leads: Vec<Option<([u8; 6], usize)>>,
 }
 
 struct LineKey {
@@ -87,11 +84,29 @@ struct LineKey {
 
 impl<'a> LineKeys<'a> {
     pub fn new(lines: &'a [Line<'a>]) -> Self {
+        let lead = |text: &str| {
+            let mut lead = [0u8; 6];
+            let mut n = 0;
+            for &b in text.as_bytes() {
+                if !b.is_ascii() {
+                    return None;
+                }
+                if b.is_ascii_alphanumeric() {
+                    lead[n] = b.to_ascii_uppercase();
+                    n += 1;
+                    if n == lead.len() {
+                        break;
+                    }
+                }
+            }
+            Some((lead, n))
+        };
         LineKeys {
             lines,
             keys: (0..lines.len())
                 .map(|_| std::cell::OnceCell::new())
                 .collect(),
+            leads: lines.iter().map(|l| lead(l.text)).collect(),
         }
     }
 
@@ -168,17 +183,11 @@ fn match_at(
     let keys = &wanted.keys;
     // Most lines are prose: rule them out on their first few letters before making keys.
     let first = lines.get(i)?.text;
-    if first.is_ascii() {
-        let mut lead = [0u8; 6];
-        let mut n = 0;
-        for b in first.bytes().filter(u8::is_ascii_alphanumeric).take(6) {
-            lead[n] = b.to_ascii_uppercase();
-            n += 1;
-        }
-        if n > 0 && !wanted.first[usize::from(lead[0])] {
+    if let Some((lead, n)) = &line_keys.leads[i] {
+        if *n > 0 && !wanted.first[usize::from(lead[0])] {
             return None;
         }
-        if !keys.iter().any(|k| k.as_bytes().starts_with(&lead[..n])) {
+        if !keys.iter().any(|k| k.as_bytes().starts_with(&lead[..*n])) {
             return None;
         }
     } else {
@@ -198,12 +207,12 @@ fn match_at(
         let whole = line_keys.key(i + n - 1);
         // The part before the first colon, when the body follows on the same line.
         let head = line_keys.head(i + n - 1);
-        for key in keys {
-            if found.iter().any(|h| &h.key == key) {
+        for (index, key) in keys.iter().enumerate() {
+            if found.iter().any(|h| h.index == index) {
                 continue;
             }
             let heading = |body_line: usize, inline: Option<(usize, usize)>| Heading {
-                key: key.clone(),
+                index,
                 first_line: i,
                 body_line,
                 inline,

@@ -778,7 +778,18 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         .collect();
     services.sort_unstable();
     services.dedup();
+    let mut status_read = vec![false; concepts.len()];
+    for r in &rules {
+        r.when.for_each_concept(&mut |c| status_read[c] = true);
+    }
+    for &c in services
+        .iter()
+        .chain(catalogue.regions.iter().map(|r| &r.concept))
+    {
+        status_read[c] = true;
+    }
     Pack {
+        status_read,
         services,
         concepts,
         concept_index,

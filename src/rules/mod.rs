@@ -113,6 +113,18 @@ pub enum CondC {
     Mismatch(MismatchKind),
 }
 
+impl CondC {
+    /// Calls `f` with every concept whose mentions the condition reads.
+    pub fn for_each_concept(&self, f: &mut impl FnMut(usize)) {
+        match self {
+            CondC::All(v) | CondC::Any(v) => v.iter().for_each(|x| x.for_each_concept(f)),
+            CondC::Not(x) => x.for_each_concept(f),
+            CondC::Concept { concept, .. } => f(*concept),
+            _ => {}
+        }
+    }
+}
+
 /// A compiled rule.
 #[derive(Debug)]
 pub struct Rule {
@@ -139,6 +151,10 @@ pub struct Pack {
     /// The modality concepts of every request class, sorted: the services a completed
     /// visit count can be attributed to.
     pub services: Vec<usize>,
+    /// For each concept: whether anything in the pack reads the context status of its
+    /// mentions (a rule's condition, the services visit counts go to, the regions of the
+    /// catalogue). Only those mentions need the context engine when a letter is checked.
+    pub status_read: Vec<bool>,
 }
 
 impl Pack {
@@ -165,14 +181,6 @@ impl Pack {
             })
             .max_by_key(|(i, k)| (k.priority, usize::MAX - i))
             .map(|(i, _)| i)
-    }
-
-    /// Builds what pays for itself only over many letters: the DFAs of the phrase and
-    /// trigger automata (tens of milliseconds to build, several times faster per byte).
-    /// Results are the same with or without.
-    pub fn prepare_for_batch(&self) {
-        self.matcher.build_dfa();
-        self.context.build_dfa();
     }
 
     /// Every distinct vocabulary phrase, as written, in definition order.
