@@ -778,15 +778,21 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         .collect();
     services.sort_unstable();
     services.dedup();
+    // (An unknown concept, already reported, is `usize::MAX`.)
     let mut status_read = vec![false; concepts.len()];
+    let mut read = |c: usize| {
+        if let Some(r) = status_read.get_mut(c) {
+            *r = true;
+        }
+    };
     for r in &rules {
-        r.when.for_each_concept(&mut |c| status_read[c] = true);
+        r.when.for_each_concept(&mut read);
     }
     for &c in services
         .iter()
         .chain(catalogue.regions.iter().map(|r| &r.concept))
     {
-        status_read[c] = true;
+        read(c);
     }
     Pack {
         status_read,
