@@ -25,8 +25,9 @@ fn collect(dir: &Path, out: &mut Vec<String>) {
     }
 }
 
-/// Every string listed under a `patterns:` key anywhere in the document.
-fn patterns(v: &serde_yaml::Value, out: &mut Vec<String>) {
+/// Every string listed under a `patterns:` key (concept patterns), and every string
+/// under a `regex:` key (context triggers), anywhere in the document.
+fn patterns(v: &serde_yaml::Value, out: &mut Vec<String>, triggers: &mut Vec<String>) {
     match v {
         serde_yaml::Value::Mapping(m) => {
             for (k, val) in m {
@@ -35,10 +36,13 @@ fn patterns(v: &serde_yaml::Value, out: &mut Vec<String>) {
                         out.extend(seq.iter().filter_map(|p| p.as_str().map(String::from)));
                     }
                 }
-                patterns(val, out);
+                if k.as_str() == Some("regex") {
+                    triggers.extend(val.as_str().map(String::from));
+                }
+                patterns(val, out, triggers);
             }
         }
-        serde_yaml::Value::Sequence(s) => s.iter().for_each(|x| patterns(x, out)),
+        serde_yaml::Value::Sequence(s) => s.iter().for_each(|x| patterns(x, out, triggers)),
         _ => {}
     }
 }
@@ -54,6 +58,7 @@ fn main() {
         "/// The default rule pack: (path relative to the crate, YAML, the same as JSON if it converts).\npub static DEFAULT_PACK: &[(&str, &str, Option<&str>)] = &[\n",
     );
     let mut all_patterns = Vec::new();
+    let mut all_triggers = Vec::new();
     for f in &files {
         let rel = f
             .strip_prefix(&format!("{}/", root.replace('\\', "/")))
@@ -63,7 +68,7 @@ fn main() {
             .ok()
             .and_then(|t| serde_yaml::from_str::<serde_yaml::Value>(&t).ok())
             .and_then(|v| {
-                patterns(&v, &mut all_patterns);
+                patterns(&v, &mut all_patterns, &mut all_triggers);
                 serde_json::to_string(&v).ok()
             });
         writeln!(code, "    ({rel:?}, include_str!({f:?}), {json:?}),").unwrap();
@@ -87,6 +92,24 @@ fn main() {
             continue;
         }
         let a = literals::anchors(p);
+        writeln!(
+            code,
+            "    ({p:?}, {}, {}, {:?}),",
+            list(a.starts),
+            list(a.ends),
+            a.max_len
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    all_triggers.sort();
+    all_triggers.dedup();
+    code.push_str("/// The same for each default context trigger regex, folded to lower case only.\npub static DEFAULT_TRIGGER_ANCHORS: &[(&str, Literals, Literals, Option<usize>)] = &[\n");
+    for p in &all_triggers {
+        if literals::read(p, true).is_err() {
+            continue;
+        }
+        let a = literals::anchors_folded(p, |b| b.to_ascii_lowercase());
         writeln!(
             code,
             "    ({p:?}, {}, {}, {:?}),",

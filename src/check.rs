@@ -61,8 +61,27 @@ pub fn check_path_detailed(path: &Path, pack: &Pack) -> (FileResult, Vec<ItemOut
 }
 
 fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Vec<ItemOutcome>) {
+    check_parsed(parse_path(path), pack, detailed)
+}
+
+/// A file read and parsed: all that is done without the rule pack (so a one-letter run
+/// can do it while the pack loads).
+pub enum Parsed {
+    /// The file yields no case; the result says why.
+    Unread(FileResult),
+    /// A case to evaluate, with its name and the text its spans refer to.
+    Case {
+        name: String,
+        source: Arc<str>,
+        case: Case,
+    },
+}
+
+/// Reads and parses one file.
+pub fn parse_path(path: &Path) -> Parsed {
     let name = path.display().to_string();
-    let unreadable = |code: &str, msg: String| (FileResult::unreadable(&name, code, msg), vec![]);
+    let unreadable =
+        |code: &str, msg: String| Parsed::Unread(FileResult::unreadable(&name, code, msg));
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -79,16 +98,26 @@ fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Ve
         ),
         Ok(bytes) if ext == "pdf" || crate::pdf::is_pdf(&bytes) => {
             match crate::pdf::extract_text(&bytes) {
-                Ok(text) => check_bytes_inner(&name, text.as_bytes(), pack, detailed),
-                Err(p) => (problem_result(&name, "", p), vec![]),
+                Ok(text) => parse_bytes(&name, text.as_bytes()),
+                Err(p) => Parsed::Unread(problem_result(&name, "", p)),
             }
         }
         Ok(bytes) if matches!(ext.as_str(), "yaml" | "yml" | "json") => {
-            check_structured_inner(&name, &bytes, ext == "json", pack, detailed)
+            parse_structured(&name, &bytes, ext == "json")
         }
-        Ok(bytes) => check_bytes_inner(&name, &bytes, pack, detailed),
+        Ok(bytes) => parse_bytes(&name, &bytes),
         Err(ReadError::Io(e)) => {
             unreadable("format/unreadable", format!("cannot read the file: {e}"))
+        }
+    }
+}
+
+/// Evaluates what [`parse_path`] gave.
+pub fn check_parsed(parsed: Parsed, pack: &Pack, detailed: bool) -> (FileResult, Vec<ItemOutcome>) {
+    match parsed {
+        Parsed::Unread(r) => (r, vec![]),
+        Parsed::Case { name, source, case } => {
+            check_case_inner(&name, source, case, pack, detailed)
         }
     }
 }
@@ -123,13 +152,21 @@ fn check_bytes_inner(
     pack: &Pack,
     detailed: bool,
 ) -> (FileResult, Vec<ItemOutcome>) {
+    check_parsed(parse_bytes(name, bytes), pack, detailed)
+}
+
+fn parse_bytes(name: &str, bytes: &[u8]) -> Parsed {
     let decoded = match decode(bytes) {
         Ok(d) => d,
-        Err(p) => return (problem_result(name, "", p), vec![]),
+        Err(p) => return Parsed::Unread(problem_result(name, "", p)),
     };
     let mut case = parse_text(&decoded.text);
     case.problems.splice(0..0, decoded.problems);
-    check_case_inner(name, Arc::from(decoded.text), case, pack, detailed)
+    Parsed::Case {
+        name: name.to_string(),
+        source: Arc::from(decoded.text),
+        case,
+    }
 }
 
 /// Checks a PDF: its extracted text is parsed like a text letter, and every position in
@@ -144,23 +181,17 @@ pub fn check_pdf(name: &str, bytes: &[u8], pack: &Pack) -> FileResult {
 /// Checks a structured case (the shape `imrlint parse` prints, as YAML or JSON). Its spans
 /// refer to the letter it was read from, which is not at hand, so no text is quoted.
 pub fn check_structured(name: &str, bytes: &[u8], json: bool, pack: &Pack) -> FileResult {
-    check_structured_inner(name, bytes, json, pack, false).0
+    check_parsed(parse_structured(name, bytes, json), pack, false).0
 }
 
-fn check_structured_inner(
-    name: &str,
-    bytes: &[u8],
-    json: bool,
-    pack: &Pack,
-    detailed: bool,
-) -> (FileResult, Vec<ItemOutcome>) {
+fn parse_structured(name: &str, bytes: &[u8], json: bool) -> Parsed {
     let Ok(text) = std::str::from_utf8(bytes) else {
         let p = problem(
             "format/not-a-case",
             "the structured case is not valid UTF-8".into(),
             0,
         );
-        return (problem_result(name, "", p), vec![]);
+        return Parsed::Unread(problem_result(name, "", p));
     };
     let parsed = if json {
         serde_json::from_str::<Case>(text).map_err(|e| {
@@ -182,7 +213,11 @@ fn check_structured_inner(
                     0,
                 ));
             }
-            check_case_inner(name, Arc::from(""), case, pack, detailed)
+            Parsed::Case {
+                name: name.to_string(),
+                source: Arc::from(""),
+                case,
+            }
         }
         Err((msg, at)) => {
             let p = problem(
@@ -190,7 +225,7 @@ fn check_structured_inner(
                 format!("not a case in the shape `imrlint parse` prints: {msg}"),
                 at.min(text.len()),
             );
-            (problem_result(name, text, p), vec![])
+            Parsed::Unread(problem_result(name, text, p))
         }
     }
 }

@@ -20,7 +20,6 @@ pub mod span;
 /// Builds every fixed regex of the parsers now. A one-letter run calls this on a second
 /// thread while the rule pack loads, so that neither waits for the other.
 pub fn warm_up() {
-    let _ = letter::text::page_footer();
     let _ = letter::fields::header_key_re();
     let _ = letter::fields::credential_patterns();
     let _ = letter::fields::patient_patterns();
@@ -29,6 +28,11 @@ pub fn warm_up() {
     let _ = letter::layout_c::question();
     let _ = citation::patterns();
     let _ = citation::other_citation_label();
+    warm_up_facts();
+}
+
+/// Builds the fixed regexes that reading a case's facts uses.
+pub fn warm_up_facts() {
     let _ = facts::extract::num_patterns();
     let _ = eval::mtus_disclaimer();
 }

@@ -3,7 +3,9 @@
 //! suffice; they compile many times faster than Unicode tables. Literal prefilters are
 //! left out too: extracting them costs more to build than they save on texts of a few
 //! kilobytes, and a one-letter run pays for every regex it builds. A pattern with a
-//! non-ASCII character in it is compiled with Unicode.
+//! non-ASCII character in it ("×", "–") gets Unicode semantics where they matter, on a
+//! text that is not ASCII; on ASCII text (nearly every letter) both read the same, and
+//! the ASCII form is built first, the Unicode one only when a text needs it.
 //!
 //! [`Regex`] offers the part of `regex::Regex`'s interface the parsers use.
 
@@ -15,7 +17,12 @@ use std::ops::Range;
 /// A compiled parser regex searching `&str`.
 #[derive(Debug, Clone)]
 pub struct Regex {
+    /// The pattern with ASCII semantics: for every text when the pattern is ASCII, and
+    /// for ASCII texts when it is not.
     inner: meta::Regex,
+    /// A pattern that spells a non-ASCII character, compiled with Unicode semantics the
+    /// first time a text that is not ASCII is searched.
+    unicode: Option<std::sync::Arc<(String, std::sync::OnceLock<meta::Regex>)>>,
     /// A cheap necessary condition for a match: when it says no, the search is skipped.
     /// Most parser regexes run on every line of a letter and match on few of them.
     guard: Option<fn(&str) -> bool>,
@@ -93,13 +100,59 @@ impl std::ops::Index<usize> for Captures<'_> {
 /// Compiles a parser regex: ASCII semantics unless the pattern spells a non-ASCII
 /// character.
 pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
-    let unicode = !pattern.is_ascii();
-    let inner = meta::Regex::builder()
+    if pattern.is_ascii() {
+        return Ok(Regex {
+            inner: build(pattern, false)?,
+            unicode: None,
+            guard: None,
+        });
+    }
+    // Checked now, built when first needed.
+    let full = checked_unicode_pattern(pattern)?;
+    let re = Regex {
+        inner: build(&ascii_form(pattern), false)?,
+        unicode: Some(std::sync::Arc::new((full, std::sync::OnceLock::new()))),
+        guard: None,
+    };
+    #[cfg(test)]
+    NON_ASCII.lock().unwrap().push(re.clone());
+    Ok(re)
+}
+
+/// Every regex of a non-ASCII pattern built so far, for the test that compares its two
+/// forms.
+#[cfg(test)]
+static NON_ASCII: std::sync::Mutex<Vec<Regex>> = std::sync::Mutex::new(Vec::new());
+
+fn build(pattern: &str, unicode: bool) -> Result<meta::Regex, Box<meta::BuildError>> {
+    meta::Regex::builder()
         .configure(meta::Config::new().auto_prefilter(false))
         .syntax(syntax::Config::new().unicode(unicode).utf8(unicode))
         .build(pattern)
-        .map_err(Box::new)?;
-    Ok(Regex { inner, guard: None })
+        .map_err(Box::new)
+}
+
+/// A non-ASCII pattern, after checking that it parses with Unicode semantics.
+fn checked_unicode_pattern(pattern: &str) -> Result<String, Box<meta::BuildError>> {
+    // Parsing is a fraction of building; an error is reported the same way.
+    if regex_syntax::Parser::new().parse(pattern).is_err() {
+        build(pattern, true)?;
+    }
+    Ok(pattern.to_string())
+}
+
+/// The pattern for ASCII texts: each non-ASCII character becomes a class of non-ASCII
+/// bytes, which no ASCII text has, so it matches exactly what the pattern matches there.
+fn ascii_form(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    for c in pattern.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(r"[^\x00-\x7F]");
+        }
+    }
+    out
 }
 
 /// [`compile`] with a guard: `guard(text)` must be true of every text the pattern matches
@@ -163,20 +216,30 @@ pub fn trim_space_end(s: &str) -> &str {
 }
 
 impl Regex {
+    /// The engine for `haystack`.
+    fn engine(&self, haystack: &str) -> &meta::Regex {
+        match &self.unicode {
+            Some(u) if !haystack.is_ascii() => {
+                u.1.get_or_init(|| build(&u.0, true).expect("checked when compiled"))
+            }
+            _ => &self.inner,
+        }
+    }
+
     /// False when the guard rules a match out.
     fn may_match(&self, haystack: &str) -> bool {
         self.guard.is_none_or(|g| g(haystack))
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
-        self.may_match(haystack) && self.inner.is_match(haystack)
+        self.may_match(haystack) && self.engine(haystack).is_match(haystack)
     }
 
     pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
         if !self.may_match(haystack) {
             return None;
         }
-        self.inner
+        self.engine(haystack)
             .find(haystack)
             .map(|m| Match::new(haystack, m.start(), m.end()))
     }
@@ -186,7 +249,7 @@ impl Regex {
         'h: 'r,
     {
         self.may_match(haystack)
-            .then(|| self.inner.find_iter(haystack))
+            .then(|| self.engine(haystack).find_iter(haystack))
             .into_iter()
             .flatten()
             .map(move |m| Match::new(haystack, m.start(), m.end()))
@@ -196,8 +259,9 @@ impl Regex {
         if !self.may_match(haystack) {
             return None;
         }
-        let mut raw = self.inner.create_captures();
-        self.inner.captures(haystack, &mut raw);
+        let engine = self.engine(haystack);
+        let mut raw = engine.create_captures();
+        engine.captures(haystack, &mut raw);
         raw.is_match().then_some(Captures { haystack, raw })
     }
 
@@ -209,7 +273,7 @@ impl Regex {
         'h: 'r,
     {
         self.may_match(haystack)
-            .then(|| self.inner.captures_iter(haystack))
+            .then(|| self.engine(haystack).captures_iter(haystack))
             .into_iter()
             .flatten()
             .map(move |raw| Captures { haystack, raw })
@@ -261,6 +325,43 @@ mod tests {
     use super::testing::samples;
     use super::*;
 
+    /// On ASCII text, the ASCII form of a non-ASCII pattern finds what the pattern does.
+    #[test]
+    fn ascii_forms_match_as_their_patterns_on_ascii_text() {
+        crate::warm_up();
+        let regexes = NON_ASCII.lock().unwrap().clone();
+        assert!(regexes.len() >= 4, "{} non-ASCII patterns", regexes.len());
+        let mut samples = samples();
+        samples.retain(|s| s.is_ascii());
+        samples.extend(
+            [
+                "2x6",
+                "3 x 4 weeks",
+                "x 12",
+                "sessions x 8",
+                "303-4",
+                "58 - 60, 63",
+            ]
+            .map(String::from),
+        );
+        let mut matched = 0;
+        for re in &regexes {
+            let u = &re.unicode.as_ref().unwrap().0;
+            let full = build(u, true).unwrap();
+            for s in &samples {
+                let groups = |r: &meta::Regex| -> Vec<Vec<Option<regex_automata::Span>>> {
+                    r.captures_iter(s.as_str())
+                        .map(|c| (0..c.group_len()).map(|g| c.get_group(g)).collect())
+                        .collect()
+                };
+                let want = groups(&full);
+                matched += want.len();
+                assert_eq!(groups(&re.inner), want, "{u} on {s:?}");
+            }
+        }
+        assert!(matched > 50, "{matched}");
+    }
+
     #[test]
     fn every_guard_holds_where_its_regex_matches() {
         crate::warm_up();
@@ -271,7 +372,7 @@ mod tests {
             let guard = re.guard.unwrap();
             let matching: Vec<&String> = samples
                 .iter()
-                .filter(|s| re.inner.is_match(s.as_str()))
+                .filter(|s| re.engine(s).is_match(s.as_str()))
                 .collect();
             assert!(!matching.is_empty(), "no sample matches {pattern}");
             for s in matching {

@@ -374,13 +374,18 @@ impl ContextEngine {
                     });
                 }
                 if let Some(re) = &def.regex {
-                    let compiled = Pattern::check_lowercase(re, 1 << 20).map_err(|e| {
-                        if e.contains("empty string") {
-                            err(re, e)
-                        } else {
-                            err(re, format!("invalid regex: {e}"))
-                        }
-                    })?;
+                    // A default trigger was checked when imrlint was built.
+                    let trusted = crate::rules::load::default_trigger_anchors(re)
+                        .map(|a| Ok(Pattern::trusted(re, a)));
+                    let compiled = trusted
+                        .unwrap_or_else(|| Pattern::check_lowercase(re, 1 << 20))
+                        .map_err(|e| {
+                            if e.contains("empty string") {
+                                err(re, e)
+                            } else {
+                                err(re, format!("invalid regex: {e}"))
+                            }
+                        })?;
                     regexes.push(compiled);
                     regex_trigger.push(triggers.len());
                     triggers.push(Trigger {

@@ -1,9 +1,7 @@
 //! Turning extracted letter text into clean logical lines and joined paragraphs,
 //! without ever losing the byte offsets into the user's file.
 
-use crate::re::Regex;
 use crate::span::Span;
-use std::sync::OnceLock;
 
 /// One non-blank line of the letter, trimmed, with its span in the source.
 #[derive(Debug, Clone, Copy)]
@@ -16,20 +14,88 @@ fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}' || c == '\u{a0}'
 }
 
-pub(crate) fn page_footer() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    // "Page 2 of 5", "- 3 -", "2/5", and running footers that end or start with a page
-    // count ("IMR Case Number CM13-0001234 Page 2 of 4").
-    RE.get_or_init(|| {
-        crate::re::compile_guarded(
-            r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|.{0,70}\bpage\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+\b.{0,70})$",
-            may_be_page_footer,
-        )
-        .unwrap()
-    })
+/// The page footer pattern, written out: a whole line that is "Page 2" or "Page 2 of 5",
+/// "- 3 -", "2/5", or a line of at most 70 other bytes that ends with "Page 2 of 4" or
+/// starts with it ("IMR Case Number CM13-0001234 Page 2 of 4"). (As the regex
+/// `(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|.{0,70}\bpage\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+\b.{0,70})$`
+/// would read it; that regex takes milliseconds to compile.)
+pub(crate) fn is_page_footer(line: &str) -> bool {
+    let b = line.as_bytes();
+    if b.contains(&b'\n') {
+        return false;
+    }
+    let from = |i: usize| b.get(i..).unwrap_or_default();
+    let space = |i: usize| {
+        from(i)
+            .iter()
+            .take_while(|&&c| crate::re::is_regex_space(c))
+            .count()
+    };
+    let digits = |i: usize| from(i).iter().take_while(|c| c.is_ascii_digit()).count();
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    let at_ci = |i: usize, w: &str| {
+        b.get(i..i + w.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    // "page N" from `i`: the end of the number, if there is one.
+    let page_n = |i: usize| -> Option<usize> {
+        if !at_ci(i, "page") {
+            return None;
+        }
+        let s = space(i + 4);
+        let d = digits(i + 4 + s);
+        (s > 0 && d > 0).then_some(i + 4 + s + d)
+    };
+    // " of M" from `i`: the end of the number, if there is one.
+    let of_m = |i: usize| -> Option<usize> {
+        let s = space(i);
+        if s == 0 || !at_ci(i + s, "of") {
+            return None;
+        }
+        let t = space(i + s + 2);
+        let d = digits(i + s + 2 + t);
+        (t > 0 && d > 0).then_some(i + s + 2 + t + d)
+    };
+    let n = b.len();
+    // "Page 2", "Page 2 of 5", and "Page 2 of 5" followed by at most 70 bytes.
+    if let Some(e) = page_n(0) {
+        if e == n || of_m(e) == Some(n) {
+            return true;
+        }
+        if let Some(e) = of_m(e) {
+            if !word(e) && n - e <= 70 {
+                return true;
+            }
+        }
+    }
+    // "- 3 -" and "2/5".
+    let s = space(1);
+    if b.first() == Some(&b'-') && digits(1 + s) > 0 {
+        let e = 1 + s + digits(1 + s);
+        let t = space(e);
+        if b.get(e + t) == Some(&b'-') && e + t + 1 == n {
+            return true;
+        }
+    }
+    let d = digits(0);
+    if d > 0 {
+        let s = space(d);
+        if b.get(d + s) == Some(&b'/') {
+            let t = space(d + s + 1);
+            let d2 = digits(d + s + 1 + t);
+            if d2 > 0 && d + s + 1 + t + d2 == n {
+                return true;
+            }
+        }
+    }
+    // At most 70 bytes, then "Page 2 of 4" to the end, its "page" starting a word.
+    (0..=n.min(70)).any(|i| !(i > 0 && word(i - 1)) && page_n(i).and_then(of_m) == Some(n))
 }
 
-/// A cheap test that rules out most lines before [`page_footer`] runs: a footer starts
+/// A cheap test that rules out most lines before [`is_page_footer`] runs: a footer starts
 /// with "page", a dash or a digit, or ends with a page count ("... Page 2 of 4").
 fn may_be_page_footer(text: &str) -> bool {
     let b = text.as_bytes();
@@ -124,7 +190,7 @@ fn push_line<'a>(src: &'a str, start: usize, end: usize, out: &mut Vec<Line<'a>>
     if text.is_empty() {
         return Pushed::Blank;
     }
-    if page_footer().is_match(text) {
+    if may_be_page_footer(text) && is_page_footer(text) {
         return Pushed::Footer;
     }
     let s = start + trimmed_start;
@@ -390,6 +456,53 @@ impl Joined {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_footers_are_the_regex() {
+        let re = crate::re::compile(
+            r"(?i)^(page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|.{0,70}\bpage\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+\b.{0,70})$",
+        )
+        .unwrap();
+        let mut lines = crate::re::testing::samples();
+        let long = "x".repeat(69);
+        for t in [
+            "Page 2",
+            "page 2 of 5",
+            "PAGE  12  OF  40",
+            "Page 2 of",
+            "Page two",
+            "- 3 -",
+            "-3-",
+            "- 3",
+            "12/14",
+            "12 / 14",
+            "12/",
+            "/14",
+            "IMR Case Number CM13-0001234 Page 2 of 4",
+            "CM13-0001234Page 2 of 4",
+            "Page 2 of 4 IMR Case Number CM13-0001234",
+            "Page 2 of 4x",
+            "Page 2 of 4_",
+            "page 1 2",
+            "Page\t3\x0bof\x0c4",
+            "- 3 - x",
+            "1 / 2 / 3",
+        ] {
+            lines.push(t.to_string());
+        }
+        for n in [68, 69, 70, 71] {
+            lines.push(format!("{} page 2 of 3", &long[..n.min(69)].repeat(2)[..n]));
+            lines.push(format!("Page 2 of 3 {}", &long.repeat(2)[..n]));
+        }
+        let mut footers = 0;
+        for l in &lines {
+            let want = re.is_match(l);
+            footers += usize::from(want);
+            assert_eq!(is_page_footer(l), want, "{l:?}");
+            assert!(!want || may_be_page_footer(l), "{l:?}");
+        }
+        assert!(footers > 20, "{footers}");
+    }
 
     #[test]
     fn lines_skip_blanks_footers_and_keep_offsets() {

@@ -434,10 +434,20 @@ fn default_json(file: &SourceFile) -> Option<&'static str> {
 /// The anchors of a pattern of the default pack, worked out when imrlint was built
 /// (`None`: not a default pattern).
 fn default_pattern_anchors(pattern: &str) -> Option<Anchors> {
-    let k = DEFAULT_PATTERN_ANCHORS
-        .binary_search_by(|(p, ..)| (*p).cmp(pattern))
-        .ok()?;
-    let (_, starts, ends, max_len) = DEFAULT_PATTERN_ANCHORS[k];
+    anchors_in(DEFAULT_PATTERN_ANCHORS, pattern)
+}
+
+/// The anchors of a context trigger regex of the default pack, worked out when imrlint
+/// was built (`None`: not a default trigger).
+pub(crate) fn default_trigger_anchors(regex: &str) -> Option<Anchors> {
+    anchors_in(DEFAULT_TRIGGER_ANCHORS, regex)
+}
+
+type AnchorRow = (&'static str, Literals, Literals, Option<usize>);
+
+fn anchors_in(table: &[AnchorRow], pattern: &str) -> Option<Anchors> {
+    let k = table.binary_search_by(|(p, ..)| (*p).cmp(pattern)).ok()?;
+    let (_, starts, ends, max_len) = table[k];
     let owned = |lits: Literals| lits.map(|l| l.iter().map(|l| l.to_vec()).collect());
     Some(Anchors {
         starts: owned(starts),
@@ -447,6 +457,23 @@ fn default_pattern_anchors(pattern: &str) -> Option<Anchors> {
 }
 
 fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
+    // The context engine builds on a second core while the vocabulary is compiled here.
+    std::thread::scope(|s| {
+        let ctx_refs: Vec<&ContextSection> = c.contexts.iter().map(|(s, _)| s).collect();
+        let context = s.spawn(move || ContextEngine::compile(&ctx_refs));
+        compile_with(&c, errors, || {
+            context
+                .join()
+                .unwrap_or_else(|_| Err("the context engine could not be built".into()))
+        })
+    })
+}
+
+fn compile_with(
+    c: &Collected,
+    errors: &mut Vec<RuleError>,
+    context: impl FnOnce() -> Result<ContextEngine, String>,
+) -> Pack {
     // Concepts.
     let concept_index: HashMap<String, usize> = c
         .concept_order
@@ -617,7 +644,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         }
     };
 
-    let catalogue = compile_catalogue(&c, &concept_index, errors);
+    let catalogue = compile_catalogue(c, &concept_index, errors);
     let region_index: HashMap<&str, usize> = catalogue
         .regions
         .iter()
@@ -757,8 +784,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         });
     }
 
-    let ctx_refs: Vec<&ContextSection> = c.contexts.iter().map(|(s, _)| s).collect();
-    let context = match ContextEngine::compile(&ctx_refs) {
+    let context = match context() {
         Ok(e) => e,
         Err(_) => {
             // Compile each file's triggers on their own, so that each error names the
@@ -804,7 +830,7 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
         rules,
         context,
         catalogue,
-        files: c.files,
+        files: c.files.clone(),
         phrase_list,
     }
 }
@@ -1297,6 +1323,18 @@ mod build_time_tests {
         for (pattern, ..) in DEFAULT_PATTERN_ANCHORS {
             let now = crate::facts::literals::anchors(pattern);
             assert_eq!(Some(now), default_pattern_anchors(pattern), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn the_trigger_anchors_made_at_build_time_are_todays_and_the_triggers_valid() {
+        assert!(DEFAULT_TRIGGER_ANCHORS.len() >= 5);
+        for (regex, ..) in DEFAULT_TRIGGER_ANCHORS {
+            let now = crate::facts::literals::anchors_folded(regex, |b| b.to_ascii_lowercase());
+            assert_eq!(Some(now), default_trigger_anchors(regex), "{regex}");
+            if let Err(e) = Pattern::check_lowercase(regex, 1 << 20) {
+                panic!("{regex}: {e}");
+            }
         }
     }
 
