@@ -87,39 +87,33 @@ fn main() {
         }
         None => "None".into(),
     };
-    for p in &all_patterns {
-        if literals::read(p, true).is_err() {
-            continue;
-        }
-        let a = literals::anchors(p);
-        writeln!(
-            code,
-            "    ({p:?}, {}, {}, {:?}),",
-            list(a.starts),
-            list(a.ends),
-            a.max_len
-        )
-        .unwrap();
-    }
-    code.push_str("];\n");
+    // One table row per pattern the literal reader understands; the rest
+    // are left to the regex engine at run time.
+    let rows =
+        |code: &mut String, patterns: &[String], anchors: &dyn Fn(&str) -> literals::Anchors| {
+            for p in patterns {
+                if literals::read(p, true).is_err() {
+                    continue;
+                }
+                let a = anchors(p);
+                writeln!(
+                    code,
+                    "    ({p:?}, {}, {}, {:?}),",
+                    list(a.starts),
+                    list(a.ends),
+                    a.max_len
+                )
+                .unwrap();
+            }
+            code.push_str("];\n");
+        };
+    rows(&mut code, &all_patterns, &|p| literals::anchors(p));
     all_triggers.sort();
     all_triggers.dedup();
     code.push_str("/// The same for each default context trigger regex, folded to lower case only.\npub static DEFAULT_TRIGGER_ANCHORS: &[(&str, Literals, Literals, Option<usize>)] = &[\n");
-    for p in &all_triggers {
-        if literals::read(p, true).is_err() {
-            continue;
-        }
-        let a = literals::anchors_folded(p, |b| b.to_ascii_lowercase());
-        writeln!(
-            code,
-            "    ({p:?}, {}, {}, {:?}),",
-            list(a.starts),
-            list(a.ends),
-            a.max_len
-        )
-        .unwrap();
-    }
-    code.push_str("];\n");
+    rows(&mut code, &all_triggers, &|p| {
+        literals::anchors_folded(p, |b| b.to_ascii_lowercase())
+    });
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("default_pack.rs");
     std::fs::write(out, code).unwrap();
 }
