@@ -154,18 +154,28 @@ pub fn apply_levels(results: &mut [FileResult], levels: &BTreeMap<String, Level>
 /// A one-letter run reads and parses its letter on a second thread while the rule pack
 /// loads: the two take about as long.
 #[derive(Default)]
-pub struct Prefetch(std::sync::Mutex<Option<(PathBuf, std::thread::JoinHandle<Parsed>)>>);
+pub struct Prefetch(std::sync::Mutex<Option<(PathBuf, std::sync::mpsc::Receiver<Parsed>)>>);
 
 impl Prefetch {
-    /// Starts parsing `path` now, and builds the regexes the rules' facts need.
+    /// Starts parsing `path` now; then builds the regexes the rules' facts need and the
+    /// default concept patterns the letter may need (the thread goes on with those after
+    /// handing the parse over).
     pub fn start(path: &Path) -> Self {
         let owned = path.to_path_buf();
-        let handle = std::thread::spawn(move || {
+        let (send, receive) = std::sync::mpsc::sync_channel(1);
+        std::thread::spawn(move || {
             let parsed = parse_path(&owned);
+            let source = match &parsed {
+                Parsed::Case { source, .. } => Some(source.clone()),
+                Parsed::Unread(_) => None,
+            };
+            let _ = send.send(parsed);
             crate::warm_up_facts();
-            parsed
+            if let Some(source) = source {
+                crate::rules::load::precompile_default_patterns(&source);
+            }
         });
-        Prefetch(std::sync::Mutex::new(Some((path.to_path_buf(), handle))))
+        Prefetch(std::sync::Mutex::new(Some((path.to_path_buf(), receive))))
     }
 
     /// Checks `path`, from its prefetched parse if it has one.
@@ -175,7 +185,7 @@ impl Prefetch {
             .lock()
             .ok()
             .and_then(|mut p| p.take_if(|(q, _)| q == path));
-        match pending.and_then(|(_, h)| h.join().ok()) {
+        match pending.and_then(|(_, r)| r.recv().ok()) {
             Some(parsed) => check_parsed(parsed, pack, false).0,
             None => check_path(path, pack),
         }

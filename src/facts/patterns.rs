@@ -27,6 +27,38 @@ pub struct Pattern {
     anchors: Anchors,
     /// Compiled already, when it was checked at load.
     compiled: Option<Compiled>,
+    /// Where a default pattern is compiled, shared by every pack of the process.
+    shared: Option<&'static SharedCompiled>,
+}
+
+/// The compiled form of a pattern of the default pack, built once per process by the
+/// first thread that needs it (a one-letter run builds the ones its letter needs while
+/// the pack loads).
+#[derive(Default)]
+pub struct SharedCompiled(OnceLock<Option<Compiled>>);
+
+impl SharedCompiled {
+    /// Compiles `source` (a trusted pattern that runs anchored when `anchored`) unless
+    /// it is compiled already.
+    pub fn compile(&self, source: &str, anchored: bool) {
+        self.get_or_compile(source, anchored);
+    }
+
+    /// Whether the pattern is compiled (or found not to compile).
+    pub fn is_compiled(&self) -> bool {
+        self.0.get().is_some()
+    }
+
+    fn get_or_compile(&self, source: &str, anchored: bool) -> Option<&Compiled> {
+        self.0
+            .get_or_init(|| {
+                // A trusted pattern was checked when imrlint was built; the limit is the
+                // loader's, so this cannot fail in practice.
+                let hir = read(source, true).ok()?;
+                Compiled::build(&hir, anchored, 1 << 24).ok()
+            })
+            .as_ref()
+    }
 }
 
 impl Pattern {
@@ -60,6 +92,7 @@ impl Pattern {
             source: source.to_string(),
             anchors,
             compiled: Some(compiled),
+            shared: None,
         })
     }
 
@@ -70,6 +103,19 @@ impl Pattern {
             source: source.to_string(),
             anchors,
             compiled: None,
+            shared: None,
+        }
+    }
+
+    /// [`Pattern::trusted`], compiled into `shared`.
+    pub fn trusted_shared(
+        source: &str,
+        anchors: Anchors,
+        shared: &'static SharedCompiled,
+    ) -> Pattern {
+        Pattern {
+            shared: Some(shared),
+            ..Pattern::trusted(source, anchors)
         }
     }
 
@@ -200,19 +246,15 @@ struct Slot {
     /// Every match ends with one of the pattern's end literals.
     needs_end: bool,
     max_len: Option<usize>,
-    compiled: OnceLock<Option<Compiled>>,
+    compiled: SharedCompiled,
+    shared: Option<&'static SharedCompiled>,
 }
 
 impl Slot {
     fn compiled(&self) -> Option<&Compiled> {
-        self.compiled
-            .get_or_init(|| {
-                // A trusted pattern was checked when imrlint was built; the limit is the
-                // loader's, so this cannot fail in practice.
-                let hir = read(&self.source, true).ok()?;
-                Compiled::build(&hir, self.anchored, 1 << 24).ok()
-            })
-            .as_ref()
+        self.shared
+            .unwrap_or(&self.compiled)
+            .get_or_compile(&self.source, self.anchored)
     }
 }
 
@@ -231,9 +273,9 @@ impl PatternSet {
                 .into_iter()
                 .map(|p| {
                     let needs_end = p.ends().is_some();
-                    let compiled = OnceLock::new();
+                    let compiled = SharedCompiled::default();
                     if let Some(c) = p.compiled {
-                        let _ = compiled.set(Some(c));
+                        let _ = compiled.0.set(Some(c));
                     }
                     Slot {
                         anchored: p.anchors.starts.is_some(),
@@ -241,6 +283,7 @@ impl PatternSet {
                         max_len: p.anchors.max_len,
                         source: p.source,
                         compiled,
+                        shared: p.shared,
                     }
                 })
                 .collect(),

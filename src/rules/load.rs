@@ -10,12 +10,12 @@ use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::literals::Anchors;
 use crate::facts::matcher::ConceptMatcher;
-use crate::facts::patterns::Pattern;
+use crate::facts::patterns::{Pattern, SharedCompiled};
 use crate::span::Span;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
 
@@ -437,6 +437,66 @@ fn default_pattern_anchors(pattern: &str) -> Option<Anchors> {
     anchors_in(DEFAULT_PATTERN_ANCHORS, pattern)
 }
 
+/// Where the default pattern `pattern` is compiled, shared by every pack of the process.
+fn default_pattern_slot(pattern: &str) -> Option<&'static SharedCompiled> {
+    static SLOTS: OnceLock<Vec<SharedCompiled>> = OnceLock::new();
+    let k = DEFAULT_PATTERN_ANCHORS
+        .binary_search_by(|(p, ..)| (*p).cmp(pattern))
+        .ok()?;
+    SLOTS
+        .get_or_init(|| {
+            DEFAULT_PATTERN_ANCHORS
+                .iter()
+                .map(|_| SharedCompiled::default())
+                .collect()
+        })
+        .get(k)
+}
+
+/// Compiles the default pack's concept patterns that `text` may need (those with a
+/// start word in it), so that a one-letter run has them ready when the pack is loaded.
+/// Only a head start: a pattern missed here is compiled when first needed.
+pub fn precompile_default_patterns(text: &str) {
+    precompile(text, DEFAULT_PATTERN_ANCHORS, default_pattern_slot);
+}
+
+/// Compiles the patterns of `table` that may match in `text` into `slot(pattern)`: one of
+/// their start words occurs (where a word starts, for a pattern that begins with `\b`),
+/// and one of their end words after it.
+fn precompile<'a>(
+    text: &str,
+    table: &'a [AnchorRow],
+    slot: impl Fn(&'a str) -> Option<&'a SharedCompiled>,
+) {
+    let folded = crate::facts::literals::fold_bytes(text.as_bytes());
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    for (pattern, starts, ends, _) in table {
+        let Some(starts) = starts else {
+            continue;
+        };
+        let word_start = pattern.starts_with(r"\b");
+        let first_start = starts
+            .iter()
+            .filter_map(|l| {
+                memchr::memmem::find_iter(&folded, l)
+                    .find(|&at| !word_start || at == 0 || !word(folded[at - 1]))
+            })
+            .min();
+        let Some(first_start) = first_start else {
+            continue;
+        };
+        let ends_ok = ends.is_none_or(|ends| {
+            ends.iter()
+                .any(|l| memchr::memmem::find(&folded[first_start..], l).is_some())
+        });
+        if ends_ok {
+            if let Some(slot) = slot(pattern) {
+                slot.compile(pattern, true);
+            }
+        }
+    }
+}
+
 /// The anchors of a context trigger regex of the default pack, worked out when imrlint
 /// was built (`None`: not a default trigger).
 pub(crate) fn default_trigger_anchors(regex: &str) -> Option<Anchors> {
@@ -578,7 +638,10 @@ fn compile_with(
         .map(|(_, pat)| default_pattern_anchors(pat))
         .collect();
     let check = |k: usize| match &known[k] {
-        Some(anchors) => Ok(Pattern::trusted(pattern_jobs[k].1, anchors.clone())),
+        Some(anchors) => Ok(match default_pattern_slot(pattern_jobs[k].1) {
+            Some(shared) => Pattern::trusted_shared(pattern_jobs[k].1, anchors.clone(), shared),
+            None => Pattern::trusted(pattern_jobs[k].1, anchors.clone()),
+        }),
         None => Pattern::check(pattern_jobs[k].1, REGEX_SIZE_LIMIT),
     };
     let indices: Vec<usize> = (0..pattern_jobs.len()).collect();
@@ -1347,5 +1410,31 @@ mod build_time_tests {
         }
         let pack = load(&[default_pack()]).unwrap();
         assert!(pack.matcher.compile_all_patterns().is_empty());
+    }
+
+    #[test]
+    fn a_letter_precompiles_the_patterns_it_may_need() {
+        let table: &[AnchorRow] = &[
+            (
+                r"\bMRI\s+(?:dated|on)",
+                Some(&[b"mri"]),
+                Some(&[b"dated", b"on"]),
+                Some(20),
+            ),
+            (r"\bpain\s+\d+/10", Some(&[b"pain"]), Some(&[b"/10"]), None),
+            (r"absent\s+reflex", Some(&[b"absent"]), None, Some(20)),
+            (r"\bCT\s+scan", Some(&[b"ct"]), None, Some(12)),
+        ];
+        let slots: Vec<SharedCompiled> = table.iter().map(|_| SharedCompiled::default()).collect();
+        let slot = |p: &str| table.iter().position(|r| r.0 == p).map(|k| &slots[k]);
+        // "pain" lacks its "/10"; "ct" occurs only inside a word; "absent" may start
+        // inside one.
+        precompile(
+            "Lumbar MRI dated 1/2/2020. Pain persists; nonabsent reflex; strict.",
+            table,
+            slot,
+        );
+        let compiled: Vec<bool> = slots.iter().map(SharedCompiled::is_compiled).collect();
+        assert_eq!(compiled, [true, false, true, false]);
     }
 }
