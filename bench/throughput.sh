@@ -38,7 +38,6 @@ done
 # Single letter, including loading the default pack.
 letter=fixtures/layout-a/001-xray-overturned-order-selector.txt
 if command -v hyperfine >/dev/null; then
-  hyperfine -N -i --warmup 5 --runs 50 "$bin check --no-config $letter" --export-json "$work/one.json" > /dev/null
-  awk 'BEGIN{}' /dev/null
+  hyperfine -N -i --warmup 5 --runs 50 "$bin check --no-config $letter" --export-json "$work/one.json" > /dev/null 2>&1
   python3 -c "import json,sys; r=json.load(open('$work/one.json'))['results'][0]; print('single letter check: mean %.1f ms, median %.1f ms (hyperfine, 50 runs)' % (r['mean']*1000, r['median']*1000))"
 fi
