@@ -67,7 +67,33 @@ fn iso_date(m: &str, d: &str, y: &str) -> Option<String> {
     if y < 100 {
         y += if y < 70 { 2000 } else { 1900 };
     }
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    if !((1..=12).contains(&m) && (1..=31).contains(&d)) {
+        return None;
+    }
+    // `format!("{y:04}-{m:02}-{d:02}")` without the formatting machinery: a letter has
+    // several dates.
+    let mut iso = String::with_capacity(10);
+    push_zero_padded(&mut iso, y, 4);
+    iso.push('-');
+    push_zero_padded(&mut iso, m, 2);
+    iso.push('-');
+    push_zero_padded(&mut iso, d, 2);
+    Some(iso)
+}
+
+/// Appends `n` in decimal, with leading zeros up to `width` digits.
+fn push_zero_padded(out: &mut String, mut n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut len = 0;
+    while n > 0 || len == 0 {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    out.extend(digits[..len].iter().rev().map(|&b| char::from(b)));
 }
 
 const HEADER_KEYS: &str = r"Case\s+Number|IMR\s+Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date|Priority|Application\s+Received|Treatment\(s\)\s+in\s+Dispute(?:\s+Listed\s+on\s+IMR\s+Application)?|Final\s+Determination|Employee\s+Name|Provider\s+Name|Claim\s+Number";
@@ -394,6 +420,19 @@ pub fn read_items_section(
 
 #[cfg(test)]
 mod tests {
+    use super::iso_date;
+
+    #[test]
+    fn iso_dates_are_zero_padded_and_two_digit_years_windowed() {
+        assert_eq!(iso_date("1", "2", "2020").as_deref(), Some("2020-01-02"));
+        assert_eq!(iso_date("12", "31", "69").as_deref(), Some("2069-12-31"));
+        assert_eq!(iso_date("07", "4", "70").as_deref(), Some("1970-07-04"));
+        assert_eq!(iso_date("3", "9", "0").as_deref(), Some("2000-03-09"));
+        assert_eq!(iso_date("3", "9", "0999").as_deref(), Some("0999-03-09"));
+        assert_eq!(iso_date("13", "1", "2020"), None);
+        assert_eq!(iso_date("1", "32", "2020"), None);
+    }
+
     use super::*;
     use crate::letter::text::content_lines;
     use crate::span::Span;

@@ -89,8 +89,11 @@ fn binary_marker(bytes: &[u8]) -> Option<usize> {
         return Some(at);
     }
     let ctrl = |b: &u8| *b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | b'\x0c');
-    // Letters have none: count them only if there is one.
-    let first = head.iter().position(ctrl)?;
+    // Letters have none: count them only if there is one. A chunk is tested without
+    // stopping at each byte, which the compiler turns into vector instructions.
+    let chunk_has_ctrl = |c: &[u8]| c.iter().fold(false, |any, b| any | ctrl(b));
+    let chunk = head.chunks(64).position(chunk_has_ctrl)?;
+    let first = chunk * 64 + head[chunk * 64..].iter().position(ctrl)?;
     let count = head[first..].iter().filter(|b| ctrl(b)).count();
     (count * 20 > head.len()).then_some(first)
 }
@@ -190,5 +193,28 @@ pub fn parse_text(text: &str) -> Case {
             item: None,
         }],
         ..Case::default()
+    }
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::binary_marker;
+
+    #[test]
+    fn control_bytes_mark_a_binary_file_at_the_first_one() {
+        let mut text = "Letter text.\r\n\tIndented\x0cnext page\n"
+            .repeat(10)
+            .into_bytes();
+        assert_eq!(binary_marker(&text), None);
+        // One stray control byte in a letter is not enough.
+        text[100] = 0x1b;
+        assert_eq!(binary_marker(&text), None);
+        let mut bin: Vec<u8> = (0..200u32)
+            .map(|i| if i % 3 == 0 { 0x01 } else { b'a' })
+            .collect();
+        bin[0] = b'x';
+        assert_eq!(binary_marker(&bin), Some(3));
+        bin[70] = 0;
+        assert_eq!(binary_marker(&bin), Some(70));
     }
 }
