@@ -42,7 +42,7 @@ fn problem(code: &str, message: String) -> ParseProblem {
 /// Whether bytes are a PDF, whatever the file is called.
 pub fn is_pdf(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
-    head.windows(5).any(|w| w == b"%PDF-")
+    memchr::memmem::find(head, b"%PDF-").is_some()
 }
 
 /// Extracts the text of every page, pages separated by form feeds (so page-edge running
@@ -127,6 +127,16 @@ fn is_encrypted(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pdf_is_known_by_its_header_in_the_first_kilobyte() {
+        assert!(is_pdf(b"%PDF-1.7\n%\xe2\xe3"));
+        // Some producers put bytes before the header.
+        assert!(is_pdf(&[b"\r\n junk ".as_slice(), b"%PDF-1.4"].concat()));
+        assert!(!is_pdf(b"Letter text that mentions %PDF but no header."));
+        let late = [vec![b' '; 1024], b"%PDF-1.4".to_vec()].concat();
+        assert!(!is_pdf(&late));
+    }
 
     #[test]
     fn corrupt_and_truncated_pdfs_are_findings_not_panics() {

@@ -182,10 +182,12 @@ pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     let Some(&first) = n.first() else {
         return true;
     };
-    let upper = first.to_ascii_uppercase();
-    h.len() >= n.len()
-        && (0..=h.len() - n.len())
-            .any(|i| (h[i] == first || h[i] == upper) && h[i..i + n.len()].eq_ignore_ascii_case(n))
+    if h.len() < n.len() {
+        return false;
+    }
+    let starts = &h[..=h.len() - n.len()];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), starts)
+        .any(|i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Whether `text` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
@@ -322,6 +324,38 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn contains_ignore_case_is_a_lowercased_contains() {
+        let hays = [
+            "",
+            "a",
+            "MRI of the Lumbar Spine",
+            "lumbar",
+            "LUMBAR",
+            "xlumbarx",
+            "lumba",
+            "l",
+        ];
+        for hay in hays {
+            for needle in [
+                "",
+                "l",
+                "lumbar",
+                "mri of",
+                "spine",
+                "x",
+                "lumbarx",
+                "of the lumbar spine!",
+            ] {
+                assert_eq!(
+                    contains_ignore_case(hay, needle),
+                    hay.to_ascii_lowercase().contains(needle),
+                    "{hay:?} {needle:?}"
+                );
+            }
+        }
+    }
     use super::testing::samples;
     use super::*;
 
