@@ -698,27 +698,31 @@ impl SentenceView {
             let start = self.norm.len();
             let raw = &text[t.range.clone()];
             if raw.is_ascii() {
-                self.norm
-                    .extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                self.norm.push_str(raw);
+                self.norm[start..].make_ascii_lowercase();
             } else {
                 self.norm.push_str(&raw.to_lowercase());
             }
             self.norm_start.push(start);
             self.norm_end.push(self.norm.len());
             let word = &self.norm[start..];
-            match raw {
-                "(" | "[" => {
+            // A one-byte punctuation token may open or close brackets or end a clause.
+            let punct = match raw.as_bytes() {
+                [b] if t.kind == TokenKind::Punct => *b,
+                _ => 0,
+            };
+            match punct {
+                b'(' | b'[' => {
                     self.level.push(depth);
                     depth = depth.saturating_add(1);
                 }
-                ")" | "]" => {
+                b')' | b']' => {
                     depth = depth.saturating_sub(1);
                     self.level.push(depth);
                 }
                 _ => self.level.push(depth),
             }
-            self.boundary
-                .push(t.kind == TokenKind::Punct && matches!(raw, ";" | "!" | "?"));
+            self.boundary.push(matches!(punct, b';' | b'!' | b'?'));
             let content = t.kind == TokenKind::Word && !is_stopword(word);
             self.content.push(content);
             let last = *self.content_prefix.last().unwrap_or(&0);
