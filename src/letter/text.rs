@@ -307,8 +307,9 @@ impl Joined {
             any | (b >= 0x80) | (b.wrapping_sub(b'\t') <= b'\r' - b'\t')
         });
         let double_space = bytes
-            .windows(2)
-            .fold(false, |any, w| any | ((w[0] == b' ') & (w[1] == b' ')));
+            .iter()
+            .zip(bytes.iter().skip(1))
+            .fold(false, |any, (a, b)| any | ((*a == b' ') & (*b == b' ')));
         let plain = !odd_byte && !double_space && !text.starts_with(' ') && !text.ends_with(' ');
         if plain {
             self.copy_run(text, src_start);
@@ -558,5 +559,24 @@ mod tests {
         let at = j.text.find("documentation").unwrap();
         let sp = j.source_span(at, at + "documentation".len());
         assert_eq!(&src[sp.start..sp.end], "docu-\nmentation");
+    }
+
+    /// Plain lines are copied whole; any other white space is folded to single spaces,
+    /// and every word still maps back to its place in the source.
+    #[test]
+    fn white_space_runs_fold_to_one_space_and_words_map_back() {
+        for line in [
+            "pain  radiates",
+            "pain\tradiates",
+            " pain radiates",
+            "pain radiates ",
+            "pain radiates",
+        ] {
+            let j = Joined::from_source(line, 0);
+            assert_eq!(j.text, "pain radiates", "{line:?}");
+            let at = j.text.find("radiates").unwrap();
+            let sp = j.source_span(at, at + "radiates".len());
+            assert_eq!(&line[sp.start..sp.end], "radiates", "{line:?}");
+        }
     }
 }
