@@ -213,19 +213,8 @@ pub fn parse_pages(text: &str) -> Vec<PageRange> {
 /// to four digits, optionally a dash and a second number ("303-4", "58 - 60").
 fn ascii_page_items(list: &str) -> impl Iterator<Item = PageRange> + '_ {
     let b = list.as_bytes();
-    let digits = |i: usize| {
-        b[i..]
-            .iter()
-            .take(4)
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
-    let skip_space = |i: usize| {
-        i + b[i..]
-            .iter()
-            .take_while(|&&c| crate::re::is_regex_space(c))
-            .count()
-    };
+    let digits = |i: usize| crate::re::digits_at(b, i).min(4);
+    let skip_space = |i: usize| i + crate::re::regex_spaces_at(b, i);
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < b.len() {

@@ -207,6 +207,29 @@ pub fn is_regex_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
+/// A word byte as `\b` reads it under ASCII semantics.
+pub fn is_regex_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// How many bytes of `b` from `i` on are white space as `\s` reads it (0 past the end).
+pub fn regex_spaces_at(b: &[u8], i: usize) -> usize {
+    b.get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&c| is_regex_space(c))
+        .count()
+}
+
+/// How many ASCII digits `b` has from `i` on (0 past the end).
+pub fn digits_at(b: &[u8], i: usize) -> usize {
+    b.get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count()
+}
+
 /// `s` without the white space (as `\s` reads it) it starts with.
 pub fn trim_space_start(s: &str) -> &str {
     s.trim_start_matches(|c: char| c.is_ascii() && is_regex_space(c as u8))
@@ -324,6 +347,8 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
+    use super::testing::samples;
+    use super::*;
 
     #[test]
     fn contains_ignore_case_is_a_lowercased_contains() {
@@ -356,8 +381,6 @@ mod tests {
             }
         }
     }
-    use super::testing::samples;
-    use super::*;
 
     /// On ASCII text, the ASCII form of a non-ASCII pattern finds what the pattern does.
     #[test]

@@ -153,8 +153,12 @@ pub fn apply_levels(results: &mut [FileResult], levels: &BTreeMap<String, Level>
 
 /// A one-letter run reads and parses its letter on a second thread while the rule pack
 /// loads: the two take about as long.
+/// A batch has none, and its files go straight to [`check_path`].
 #[derive(Default)]
-pub struct Prefetch(std::sync::Mutex<Option<(PathBuf, std::sync::mpsc::Receiver<Parsed>)>>);
+pub struct Prefetch(Option<std::sync::Mutex<Option<Pending>>>);
+
+/// The letter being parsed ahead, and where its parse will arrive.
+type Pending = (PathBuf, std::sync::mpsc::Receiver<Parsed>);
 
 impl Prefetch {
     /// Starts parsing `path` now; then builds the regexes the rules' facts need and the
@@ -175,15 +179,18 @@ impl Prefetch {
                 crate::rules::load::precompile_default_patterns(&source);
             }
         });
-        Prefetch(std::sync::Mutex::new(Some((path.to_path_buf(), receive))))
+        Prefetch(Some(std::sync::Mutex::new(Some((
+            path.to_path_buf(),
+            receive,
+        )))))
     }
 
     /// Checks `path`, from its prefetched parse if it has one.
     pub fn check(&self, path: &Path, pack: &Pack) -> FileResult {
         let pending = self
             .0
-            .lock()
-            .ok()
+            .as_ref()
+            .and_then(|m| m.lock().ok())
             .and_then(|mut p| p.take_if(|(q, _)| q == path));
         match pending.and_then(|(_, r)| r.recv().ok()) {
             Some(parsed) => check_parsed(parsed, pack, false).0,

@@ -6,6 +6,7 @@ use super::literals::fold_byte;
 pub use super::literals::fold_bytes;
 use super::patterns::{Ends, Pattern, PatternSet};
 use super::scan::StringSet;
+use crate::re::is_regex_word_byte;
 use std::collections::HashMap;
 
 /// A concept match in a text: byte range and concept index.
@@ -61,11 +62,6 @@ pub fn fold(text: &str) -> String {
 fn fold_phrase(p: &str) -> String {
     let f = fold(p.trim());
     f.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A word byte as `\b` reads it in the patterns (ASCII semantics).
-fn is_regex_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 fn is_word_byte(b: u8) -> bool {

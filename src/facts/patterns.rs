@@ -119,9 +119,9 @@ impl Pattern {
         }
     }
 
-    /// Whether every match starts at a word boundary: the pattern begins with `\b`.
+    /// Whether every match starts at a word boundary (see [`begins_at_word_boundary`]).
     pub fn word_start(&self) -> bool {
-        self.source.starts_with(r"\b")
+        begins_at_word_boundary(&self.source)
     }
 
     pub fn starts(&self) -> Option<&[Vec<u8>]> {
@@ -139,6 +139,11 @@ impl Pattern {
     pub fn max_len(&self) -> Option<usize> {
         self.anchors.max_len
     }
+}
+
+/// Whether every match of pattern `source` starts at a word boundary: it begins with `\b`.
+pub fn begins_at_word_boundary(source: &str) -> bool {
+    source.starts_with(r"\b")
 }
 
 /// The error message of an automaton over the size limit.

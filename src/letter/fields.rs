@@ -420,7 +420,9 @@ pub fn read_items_section(
 
 #[cfg(test)]
 mod tests {
-    use super::iso_date;
+    use super::*;
+    use crate::letter::text::content_lines;
+    use crate::span::Span;
 
     #[test]
     fn iso_dates_are_zero_padded_and_two_digit_years_windowed() {
@@ -432,10 +434,6 @@ mod tests {
         assert_eq!(iso_date("13", "1", "2020"), None);
         assert_eq!(iso_date("1", "32", "2020"), None);
     }
-
-    use super::*;
-    use crate::letter::text::content_lines;
-    use crate::span::Span;
 
     #[test]
     fn credentials_as_labels_and_as_sentences() {

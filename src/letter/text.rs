@@ -24,18 +24,9 @@ pub(crate) fn is_page_footer(line: &str) -> bool {
     if b.contains(&b'\n') {
         return false;
     }
-    let from = |i: usize| b.get(i..).unwrap_or_default();
-    let space = |i: usize| {
-        from(i)
-            .iter()
-            .take_while(|&&c| crate::re::is_regex_space(c))
-            .count()
-    };
-    let digits = |i: usize| from(i).iter().take_while(|c| c.is_ascii_digit()).count();
-    let word = |i: usize| {
-        b.get(i)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-    };
+    let space = |i: usize| crate::re::regex_spaces_at(b, i);
+    let digits = |i: usize| crate::re::digits_at(b, i);
+    let word = |i: usize| b.get(i).is_some_and(|&c| crate::re::is_regex_word_byte(c));
     let at_ci = |i: usize, w: &str| {
         b.get(i..i + w.len())
             .is_some_and(|s| s.eq_ignore_ascii_case(w.as_bytes()))

@@ -10,7 +10,8 @@ use crate::citation::PageRange;
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::literals::Anchors;
 use crate::facts::matcher::ConceptMatcher;
-use crate::facts::patterns::{Pattern, SharedCompiled};
+use crate::facts::patterns::{begins_at_word_boundary, Pattern, SharedCompiled};
+use crate::re::is_regex_word_byte;
 use crate::span::Span;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
@@ -469,17 +470,16 @@ fn precompile<'a>(
     slot: impl Fn(&'a str) -> Option<&'a SharedCompiled>,
 ) {
     let folded = crate::facts::literals::fold_bytes(text.as_bytes());
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     for (pattern, starts, ends, _) in table {
         let Some(starts) = starts else {
             continue;
         };
-        let word_start = pattern.starts_with(r"\b");
+        let word_start = begins_at_word_boundary(pattern);
         let first_start = starts
             .iter()
             .filter_map(|l| {
                 memchr::memmem::find_iter(&folded, l)
-                    .find(|&at| !word_start || at == 0 || !word(folded[at - 1]))
+                    .find(|&at| !word_start || at == 0 || !is_regex_word_byte(folded[at - 1]))
             })
             .min();
         let Some(first_start) = first_start else {
@@ -518,7 +518,7 @@ fn anchors_in(table: &[AnchorRow], pattern: &str) -> Option<Anchors> {
 
 fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
     // The context engine builds on a second core while the vocabulary is compiled here.
-    std::thread::scope(|s| {
+    let mut pack = std::thread::scope(|s| {
         let ctx_refs: Vec<&ContextSection> = c.contexts.iter().map(|(s, _)| s).collect();
         let context = s.spawn(move || ContextEngine::compile(&ctx_refs));
         compile_with(&c, errors, || {
@@ -526,7 +526,10 @@ fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
                 .join()
                 .unwrap_or_else(|_| Err("the context engine could not be built".into()))
         })
-    })
+    });
+    // The rule files move into the pack now that nothing borrows them.
+    pack.files = c.files;
+    pack
 }
 
 fn compile_with(
@@ -893,7 +896,8 @@ fn compile_with(
         rules,
         context,
         catalogue,
-        files: c.files.clone(),
+        // Filled in by `compile`.
+        files: Vec::new(),
         phrase_list,
     }
 }
