@@ -169,17 +169,42 @@ fn source_named(matched: &str) -> Option<Source> {
 
 /// Expands a page range as letters write it: "303-4" is 303 to 304, "58-60" is 58 to 60.
 pub fn expand_range(start: u32, end_text: &str) -> PageRange {
-    let s = start.to_string();
-    let end = if end_text.len() < s.len() {
-        format!("{}{}", &s[..s.len() - end_text.len()], end_text)
-            .parse()
-            .unwrap_or(start)
-    } else {
-        end_text.parse().unwrap_or(start)
-    };
+    let end = last_page(start, end_text).unwrap_or(start);
     PageRange {
         start,
         end: end.max(start),
+    }
+}
+
+/// One page range as a rule file writes it: a page ("303") or a first and last page
+/// ("286-326"; "303-4", the last page abbreviated as letters do; an en or em dash works
+/// as a hyphen). `None` for anything else, page 0, or a last page before the first.
+pub fn parse_page_range(text: &str) -> Option<PageRange> {
+    fn page(t: &str) -> Option<&str> {
+        let t = t.trim();
+        (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit())).then_some(t)
+    }
+    let (first, last) = match text.split_once(['-', '\u{2013}', '\u{2014}']) {
+        Some((first, last)) => (page(first)?, Some(page(last)?)),
+        None => (page(text)?, None),
+    };
+    let start: u32 = first.parse().ok().filter(|&s| s > 0)?;
+    let end = match last {
+        Some(last) => last_page(start, last)?,
+        None => start,
+    };
+    (end >= start).then_some(PageRange { start, end })
+}
+
+/// The last page of a range that starts at `start`, written `end_text` ("303-4": 304).
+fn last_page(start: u32, end_text: &str) -> Option<u32> {
+    let s = start.to_string();
+    if end_text.len() < s.len() {
+        format!("{}{}", &s[..s.len() - end_text.len()], end_text)
+            .parse()
+            .ok()
+    } else {
+        end_text.parse().ok()
     }
 }
 
@@ -416,6 +441,21 @@ mod tests {
 
     fn cite(text: &str) -> Citation {
         parse(text, Span::new(0, text.len()), &|s, e| Span::new(s, e))
+    }
+
+    /// Rule files name one range; anything else is refused rather than half read.
+    #[test]
+    fn a_rule_files_page_range() {
+        let r = |start, end| Some(PageRange { start, end });
+        assert_eq!(parse_page_range("286-326"), r(286, 326));
+        assert_eq!(parse_page_range(" 303 "), r(303, 303));
+        assert_eq!(parse_page_range("303-4"), r(303, 304));
+        assert_eq!(parse_page_range("58 \u{2013} 60"), r(58, 60));
+        for bad in [
+            "", "0", "326-286", "303-1", "12, 14", "303-", "pages 5", "12345", "5-6-7",
+        ] {
+            assert_eq!(parse_page_range(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

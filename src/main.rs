@@ -179,7 +179,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(a) => imrlint::run::check(a),
-        Command::Parse(a) => run_parse(a),
+        Command::Parse(a) => {
+            imrlint::re::prefer_quick_builds();
+            run_parse(a)
+        }
         Command::Rules(RulesCommand::Check {
             dirs,
             no_default_rules,
@@ -190,7 +193,10 @@ fn main() -> ExitCode {
             filter,
         }) => run_rules_test(dirs, no_default_rules, filter),
         Command::Assert(a) => run_assert(a),
-        Command::Facts(a) => run_facts(a),
+        Command::Facts(a) => {
+            imrlint::re::prefer_quick_builds();
+            run_facts(a)
+        }
         Command::Audit(a) => load_pack(&a.pack).and_then(|p| {
             let paths = if a.paths.is_empty() {
                 vec![PathBuf::from(".")]

@@ -308,7 +308,10 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
     // A single letter is parsed on a second core while the rule pack loads; a batch
     // builds the parsers' regexes there.
     let prefetch = match a.paths.as_slice() {
-        [one] if one.is_file() => Prefetch::start(one),
+        [one] if one.is_file() => {
+            crate::re::prefer_quick_builds();
+            Prefetch::start(one)
+        }
         _ => {
             std::thread::spawn(crate::warm_up);
             Prefetch::default()

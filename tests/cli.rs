@@ -314,3 +314,29 @@ fn human_output_quotes_the_letter_with_rule_and_help() {
     assert!(s.contains("MTUS ACOEM Chapter 12"), "{s}");
     assert!(s.contains("imrlint: checked 1 file"), "{s}");
 }
+
+/// A letter checked on its own (a one-letter run builds its regexes the quick way and
+/// parses on a second core while the pack loads) gets exactly the report line it gets
+/// in a batch.
+#[test]
+fn a_letter_checked_alone_reports_what_it_reports_in_a_batch() {
+    let dirs = [
+        "fixtures/layout-a",
+        "fixtures/layout-b",
+        "fixtures/layout-c",
+        "fixtures/pdf",
+    ];
+    let (_, batch) = check_jsonl(&[&["--no-config"][..], &dirs[..]].concat(), &root());
+    let files: Vec<&Value> = batch.iter().filter(|l| l.get("path").is_some()).collect();
+    assert!(
+        files.len() >= 20,
+        "only {} letters in the batch",
+        files.len()
+    );
+    for line in files {
+        let path = line["path"].as_str().unwrap();
+        let (_, alone) = check_jsonl(&["--no-config", path], &root());
+        assert_eq!(&alone[0], line, "{path} alone differs from the batch");
+        assert_eq!(alone[1]["summary"]["files"], 1);
+    }
+}

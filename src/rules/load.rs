@@ -1043,18 +1043,20 @@ fn parse_range(
     pages: &str,
     errors: &mut Vec<RuleError>,
 ) -> Option<PageRange> {
-    let parsed = crate::citation::parse_pages(&format!("pages {pages}"));
-    match parsed.as_slice() {
-        [r] if r.start > 0 => Some(*r),
-        _ => {
+    match crate::citation::parse_page_range(pages) {
+        Some(range) => Some(range),
+        None => {
             errors.push(
                 RuleError::new(
                     file,
                     "rules/invalid-pages",
                     format!("pages \"{pages}\" of `{owner}` are not one page range"),
                 )
-                .at(locate_text(&file.text, pages), "not a range like 286-326")
-                .help("write the first and last page, e.g. `pages: 286-326`, or leave `pages` out when unconfirmed"),
+                .at(
+                    locate_text(&file.text, pages),
+                    "not a page, or a first and last page like 286-326",
+                )
+                .help("write one page, or the first and last page with the last not before the first (`pages: 286-326`); leave `pages` out when unconfirmed"),
             );
             None
         }
