@@ -10,6 +10,10 @@ use std::path::Path;
 #[allow(dead_code)]
 mod literals;
 
+#[path = "src/facts/hir_code.rs"]
+#[allow(dead_code)]
+mod hir_code;
+
 fn collect(dir: &Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -52,6 +56,7 @@ fn main() {
     let rules = Path::new(&root).join("rules");
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/facts/literals.rs");
+    println!("cargo:rerun-if-changed=src/facts/hir_code.rs");
     let mut files = Vec::new();
     collect(&rules, &mut files);
     let mut code = String::from(
@@ -76,7 +81,7 @@ fn main() {
     code.push_str("];\n");
     all_patterns.sort();
     all_patterns.dedup();
-    code.push_str("/// Each default pattern that parses, sorted, with its anchors: the literals its matches start with and end with (`None`: any) and its longest match (`None`: unbounded).\npub type Literals = Option<&'static [&'static [u8]]>;\npub static DEFAULT_PATTERN_ANCHORS: &[(&str, Literals, Literals, Option<usize>)] = &[\n");
+    code.push_str("/// Each default pattern that parses, sorted, with its anchors: the literals its matches start with and end with (`None`: any) and its longest match (`None`: unbounded).\npub type Literals = Option<&'static [&'static [u8]]>;\n/// (pattern, start literals, end literals, longest match, syntax tree in `hir_code` form or empty).\npub type AnchorRow = (&'static str, Literals, Literals, Option<usize>, &'static [u8]);\npub static DEFAULT_PATTERN_ANCHORS: &[AnchorRow] = &[\n");
     let list = |lits: Option<Vec<Vec<u8>>>| match lits {
         Some(lits) => {
             let items: Vec<String> = lits
@@ -88,32 +93,45 @@ fn main() {
         None => "None".into(),
     };
     // One table row per pattern the literal reader understands; the rest
-    // are left to the regex engine at run time.
-    let rows =
-        |code: &mut String, patterns: &[String], anchors: &dyn Fn(&str) -> literals::Anchors| {
-            for p in patterns {
-                if literals::read(p, true).is_err() {
-                    continue;
-                }
-                let a = anchors(p);
-                writeln!(
-                    code,
-                    "    ({p:?}, {}, {}, {:?}),",
-                    list(a.starts),
-                    list(a.ends),
-                    a.max_len
-                )
-                .unwrap();
-            }
-            code.push_str("];\n");
-        };
-    rows(&mut code, &all_patterns, &|p| literals::anchors(p));
+    // are left to the regex engine at run time. The last column is the pattern's syntax
+    // tree in byte form (empty when it has none), saving its parse at run time; only
+    // concept patterns need it, the context triggers being few and short.
+    let rows = |code: &mut String,
+                patterns: &[String],
+                anchors: &dyn Fn(&str) -> literals::Anchors,
+                with_trees: bool| {
+        for p in patterns {
+            let Ok(hir) = literals::read(p, true) else {
+                continue;
+            };
+            let a = anchors(p);
+            let tree = if with_trees {
+                hir_code::encode(&hir).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            writeln!(
+                code,
+                "    ({p:?}, {}, {}, {:?}, b{:?}),",
+                list(a.starts),
+                list(a.ends),
+                a.max_len,
+                bytes_lit(&tree)
+            )
+            .unwrap();
+        }
+        code.push_str("];\n");
+    };
+    rows(&mut code, &all_patterns, &|p| literals::anchors(p), true);
     all_triggers.sort();
     all_triggers.dedup();
-    code.push_str("/// The same for each default context trigger regex, folded to lower case only.\npub static DEFAULT_TRIGGER_ANCHORS: &[(&str, Literals, Literals, Option<usize>)] = &[\n");
-    rows(&mut code, &all_triggers, &|p| {
-        literals::anchors_folded(p, |b| b.to_ascii_lowercase())
-    });
+    code.push_str("/// The same for each default context trigger regex, folded to lower case only.\npub static DEFAULT_TRIGGER_ANCHORS: &[AnchorRow] = &[\n");
+    rows(
+        &mut code,
+        &all_triggers,
+        &|p| literals::anchors_folded(p, |b| b.to_ascii_lowercase()),
+        false,
+    );
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("default_pack.rs");
     std::fs::write(out, code).unwrap();
 }

@@ -17,6 +17,16 @@ pub mod rules;
 pub mod run;
 pub mod span;
 
+/// Tunes the process for reading one letter, where building is most of the work: parser
+/// regexes are built without their lazy DFAs ([`re::prefer_quick_builds`]), and phrase
+/// automata wait to be built for the letter's own strings ([`facts::scan::defer_automata`],
+/// [`rules::Pack::restrict_to_letter`]). Results are the same. Call before anything is
+/// built.
+pub fn tune_for_one_letter() {
+    re::prefer_quick_builds();
+    facts::scan::defer_automata();
+}
+
 /// Builds every fixed regex of the parsers now. A one-letter run calls this on a second
 /// thread while the rule pack loads, so that neither waits for the other.
 pub fn warm_up() {

@@ -108,11 +108,15 @@ pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
             guard: None,
         });
     }
-    // Checked now, built when first needed.
-    let full = checked_unicode_pattern(pattern)?;
+    // Built when first needed. Parser regexes are fixed: the test of the two forms
+    // builds the Unicode form of every one, so it cannot fail then; checking it here
+    // (a Unicode parse) would cost a one-letter run a tenth of its time.
     let re = Regex {
         inner: build(&ascii_form(pattern), false)?,
-        unicode: Some(std::sync::Arc::new((full, std::sync::OnceLock::new()))),
+        unicode: Some(std::sync::Arc::new((
+            pattern.to_string(),
+            std::sync::OnceLock::new(),
+        ))),
         guard: None,
     };
     #[cfg(test)]
@@ -149,15 +153,6 @@ fn build(pattern: &str, unicode: bool) -> Result<meta::Regex, Box<meta::BuildErr
         .syntax(syntax::Config::new().unicode(unicode).utf8(unicode))
         .build(pattern)
         .map_err(Box::new)
-}
-
-/// A non-ASCII pattern, after checking that it parses with Unicode semantics.
-fn checked_unicode_pattern(pattern: &str) -> Result<String, Box<meta::BuildError>> {
-    // Parsing is a fraction of building; an error is reported the same way.
-    if regex_syntax::Parser::new().parse(pattern).is_err() {
-        build(pattern, true)?;
-    }
-    Ok(pattern.to_string())
 }
 
 /// The pattern for ASCII texts: each non-ASCII character becomes a class of non-ASCII
@@ -264,7 +259,7 @@ impl Regex {
     fn engine(&self, haystack: &str) -> &meta::Regex {
         match &self.unicode {
             Some(u) if !haystack.is_ascii() => {
-                u.1.get_or_init(|| build(&u.0, true).expect("checked when compiled"))
+                u.1.get_or_init(|| build(&u.0, true).expect("built by the tests of both forms"))
             }
             _ => &self.inner,
         }

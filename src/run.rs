@@ -193,7 +193,12 @@ impl Prefetch {
             .and_then(|m| m.lock().ok())
             .and_then(|mut p| p.take_if(|(q, _)| q == path));
         match pending.and_then(|(_, r)| r.recv().ok()) {
-            Some(parsed) => check_parsed(parsed, pack, false).0,
+            Some(parsed) => {
+                if let Parsed::Case { source, case, .. } = &parsed {
+                    pack.restrict_to_letter(&crate::facts::extract::letter_trigrams(source, case));
+                }
+                check_parsed(parsed, pack, false).0
+            }
             None => check_path(path, pack),
         }
     }
@@ -309,7 +314,7 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
     // builds the parsers' regexes there.
     let prefetch = match a.paths.as_slice() {
         [one] if one.is_file() => {
-            crate::re::prefer_quick_builds();
+            crate::tune_for_one_letter();
             Prefetch::start(one)
         }
         _ => {

@@ -50,7 +50,7 @@
 //! Within one category the trigger nearest to the target wins (ties: the earlier one).
 
 use super::patterns::{Pattern, PatternSet};
-use super::scan::StringSet;
+use super::scan::{StringSet, Trigrams};
 use super::sentence::{self, ceil_char_boundary, floor_char_boundary, Token, TokenKind};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -469,6 +469,14 @@ impl ContextEngine {
             return vec![Assessment::present(); targets.len()];
         }
         self.assess_in(text, &sentence::segment(text), targets)
+    }
+
+    /// Searches sentences that `grams` covers with an automaton of only the trigger
+    /// phrases that can occur in them (see [`StringSet::restrict_to`]).
+    pub fn restrict_to(&self, grams: &Trigrams) {
+        if let Some(ac) = &self.phrases {
+            ac.restrict_to(grams);
+        }
     }
 
     /// [`ContextEngine::assess`] for a text already split into `segments`

@@ -3,6 +3,7 @@
 
 use super::context::{Assessment, Status};
 use super::matcher::Hit;
+use super::scan::Trigrams;
 use super::sentence::{segment, Segment};
 use crate::letter::{Case, Field};
 use crate::re::Regex;
@@ -142,6 +143,27 @@ pub fn mentions(
             }
         })
         .collect()
+}
+
+/// The trigrams of the texts of a letter that extraction searches: the letter's text and
+/// the fields read from it (whose lines are joined).
+pub fn letter_trigrams(source: &str, case: &Case) -> Trigrams {
+    let mut grams = Trigrams::default();
+    grams.add(source.as_bytes());
+    let items = case.items.iter().flat_map(|i| {
+        [
+            Some(&i.request.text),
+            i.rationale.as_ref().map(|r| &r.text),
+            i.reviewer_guideline.as_ref().map(|g| &g.text),
+        ]
+    });
+    let fields = [&case.summary, &case.documents_reviewed]
+        .into_iter()
+        .map(|f| f.as_ref().map(|f| &f.text));
+    for text in fields.chain(items).flatten() {
+        grams.add(text.as_bytes());
+    }
+    grams
 }
 
 /// Extracts the facts of a case, every mention assessed in its context.

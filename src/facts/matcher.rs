@@ -5,7 +5,7 @@
 use super::literals::fold_byte;
 pub use super::literals::fold_bytes;
 use super::patterns::{Ends, Pattern, PatternSet};
-use super::scan::StringSet;
+use super::scan::{StringSet, Trigrams};
 use crate::re::is_regex_word_byte;
 use std::collections::HashMap;
 
@@ -126,6 +126,14 @@ impl ConceptMatcher {
     /// A matcher of phrases only.
     pub fn phrases_only(phrases: Vec<(String, Vec<usize>)>) -> Result<Self, String> {
         Self::build(phrases, Vec::new(), Vec::new())
+    }
+
+    /// Searches texts that `grams` covers with an automaton of only the strings that can
+    /// occur in them (see [`StringSet::restrict_to`]).
+    pub fn restrict_to(&self, grams: &Trigrams) {
+        if let Some(ac) = &self.automaton {
+            ac.restrict_to(grams);
+        }
     }
 
     /// Compiles every pattern now; the sources of those that fail.

@@ -5,6 +5,7 @@
 //! full. Each pattern is compiled the first time it is needed: a one-letter run compiles
 //! only the patterns whose words occur in that letter.
 
+use super::hir_code;
 use super::literals::{anchors, anchors_folded, read, Anchors};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
@@ -35,9 +36,22 @@ pub struct Pattern {
 /// first thread that needs it (a one-letter run builds the ones its letter needs while
 /// the pack loads).
 #[derive(Default)]
-pub struct SharedCompiled(OnceLock<Option<Compiled>>);
+pub struct SharedCompiled {
+    compiled: OnceLock<Option<Compiled>>,
+    /// The pattern's syntax tree in [`hir_code`] form, made when imrlint was built
+    /// (empty: parse the source).
+    tree: &'static [u8],
+}
 
 impl SharedCompiled {
+    /// A slot for a pattern whose syntax tree is `tree` (see [`hir_code`]).
+    pub fn parsed_as(tree: &'static [u8]) -> Self {
+        SharedCompiled {
+            compiled: OnceLock::new(),
+            tree,
+        }
+    }
+
     /// Compiles `source` (a trusted pattern that runs anchored when `anchored`) unless
     /// it is compiled already.
     pub fn compile(&self, source: &str, anchored: bool) {
@@ -46,15 +60,18 @@ impl SharedCompiled {
 
     /// Whether the pattern is compiled (or found not to compile).
     pub fn is_compiled(&self) -> bool {
-        self.0.get().is_some()
+        self.compiled.get().is_some()
     }
 
     fn get_or_compile(&self, source: &str, anchored: bool) -> Option<&Compiled> {
-        self.0
+        self.compiled
             .get_or_init(|| {
                 // A trusted pattern was checked when imrlint was built; the limit is the
                 // loader's, so this cannot fail in practice.
-                let hir = read(source, true).ok()?;
+                let hir = match hir_code::decode(self.tree) {
+                    Some(hir) => hir,
+                    None => read(source, true).ok()?,
+                };
                 Compiled::build(&hir, anchored, 1 << 24).ok()
             })
             .as_ref()
@@ -280,7 +297,7 @@ impl PatternSet {
                     let needs_end = p.ends().is_some();
                     let compiled = SharedCompiled::default();
                     if let Some(c) = p.compiled {
-                        let _ = compiled.0.set(Some(c));
+                        let _ = compiled.compiled.set(Some(c));
                     }
                     Slot {
                         anchored: p.anchors.starts.is_some(),

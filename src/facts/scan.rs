@@ -6,31 +6,181 @@
 //! one-letter run builds it for a few bytes of text), and in a batch it took no more time
 //! per letter than the contiguous NFA or the DFA, which take fewer instructions per byte
 //! but are built from it and, for the DFA, miss the processor's cache.
+//!
+//! A run that reads one letter does not need the automaton of every string: it builds one
+//! of the strings whose [`Trigrams`] all occur in the letter, a tenth of the size. A text
+//! the letter's trigrams do not cover is searched with the whole automaton, built then, so
+//! what is found never depends on which texts were foreseen.
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{nfa::noncontiguous, Anchored, MatchKind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+/// Whether sets are built when first searched rather than when made (see
+/// [`defer_automata`]).
+static DEFERRED: AtomicBool = AtomicBool::new(false);
+
+/// String sets made from now on build their automaton when first searched, so that a
+/// one-letter run can build only the part its letter needs ([`StringSet::restrict_to`]).
+/// Building cannot fail for sets a rule pack can make (the automaton would need 2^31
+/// states); a set that fails anyway finds nothing.
+pub fn defer_automata() {
+    DEFERRED.store(true, Ordering::Relaxed);
+}
 
 /// A set of byte strings to find.
 #[derive(Debug)]
 pub struct StringSet {
-    nfa: noncontiguous::NFA,
+    strings: Vec<Vec<u8>>,
+    full: OnceLock<Option<noncontiguous::NFA>>,
+    /// The automaton of the strings that may occur in one letter.
+    letter: OnceLock<Restricted>,
+}
+
+#[derive(Debug)]
+struct Restricted {
+    nfa: Option<noncontiguous::NFA>,
+    /// For each string of `nfa`, its index in the whole set.
+    ids: Vec<u32>,
+    grams: Trigrams,
+}
+
+fn build(strings: &[Vec<u8>]) -> Result<noncontiguous::NFA, String> {
+    noncontiguous::Builder::new()
+        .match_kind(MatchKind::Standard)
+        .prefilter(false)
+        .build(strings)
+        .map_err(|e| e.to_string())
 }
 
 impl StringSet {
-    /// Builds the automaton of `strings` (none empty).
+    /// Builds the automaton of `strings` (none empty), unless builds are deferred.
     pub fn new(strings: Vec<Vec<u8>>) -> Result<Self, String> {
-        let nfa = noncontiguous::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&strings)
-            .map_err(|e| e.to_string())?;
-        Ok(StringSet { nfa })
+        let full = OnceLock::new();
+        if !DEFERRED.load(Ordering::Relaxed) {
+            let _ = full.set(Some(build(&strings)?));
+        }
+        Ok(StringSet {
+            strings,
+            full,
+            letter: OnceLock::new(),
+        })
+    }
+
+    fn full(&self) -> Option<&noncontiguous::NFA> {
+        self.full.get_or_init(|| build(&self.strings).ok()).as_ref()
+    }
+
+    /// Builds the automaton of the strings that can occur in a text `grams` covers, and
+    /// searches such texts with it from now on. Only the first call counts.
+    pub fn restrict_to(&self, grams: &Trigrams) {
+        self.letter.get_or_init(|| {
+            let (ids, strings): (Vec<u32>, Vec<Vec<u8>>) = self
+                .strings
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| grams.may_contain(s))
+                .map(|(i, s)| (i as u32, s.clone()))
+                .unzip();
+            Restricted {
+                nfa: if strings.is_empty() {
+                    None
+                } else {
+                    build(&strings).ok()
+                },
+                ids,
+                grams: grams.clone(),
+            }
+        });
     }
 
     /// Calls `found(string index, start, end)` for every occurrence in `hay`, in order of
     /// end, then of string index as the automaton lists them.
-    pub fn for_each(&self, hay: &[u8], found: impl FnMut(usize, usize, usize)) {
-        scan(&self.nfa, hay, found)
+    pub fn for_each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+        if let Some(r) = self.letter.get() {
+            if r.grams.covers(hay) {
+                if let Some(nfa) = &r.nfa {
+                    scan(nfa, hay, |k, s, e| found(r.ids[k] as usize, s, e));
+                }
+                return;
+            }
+        }
+        if let Some(nfa) = self.full() {
+            scan(nfa, hay, found)
+        }
+    }
+}
+
+/// The three-character runs that occur in some texts, the texts read as their ASCII
+/// letters and digits only, lowercased: what lies between them (spaces, line breaks,
+/// hyphens, punctuation) is dropped, so that the ways texts are cut and joined (lines
+/// joined, words de-hyphenated, tokens spaced) do not matter. Deleting characters keeps
+/// substrings substrings, so a string occurs in a covered text only if all its runs are
+/// here. One bit for each of the 36^3 runs.
+#[derive(Debug, Clone)]
+pub struct Trigrams {
+    bits: Vec<u64>,
+}
+
+const GRAMS: usize = 36 * 36 * 36;
+
+impl Default for Trigrams {
+    fn default() -> Self {
+        Trigrams {
+            bits: vec![0; GRAMS.div_ceil(64)],
+        }
+    }
+}
+
+/// A letter or digit's place among the 36, lowercase and uppercase alike.
+fn code(b: u8) -> Option<usize> {
+    match b {
+        b'0'..=b'9' => Some((b - b'0') as usize),
+        b'a'..=b'z' => Some((b - b'a') as usize + 10),
+        b'A'..=b'Z' => Some((b - b'A') as usize + 10),
+        _ => None,
+    }
+}
+
+/// Calls `f` with each run of `text` until it returns false; whether it never did.
+fn all_grams(text: &[u8], mut f: impl FnMut(usize) -> bool) -> bool {
+    let (mut a, mut b, mut seen) = (0, 0, 0);
+    for &byte in text {
+        let Some(c) = code(byte) else {
+            continue;
+        };
+        if seen >= 2 && !f((a * 36 + b) * 36 + c) {
+            return false;
+        }
+        (a, b, seen) = (b, c, seen + 1);
+    }
+    true
+}
+
+impl Trigrams {
+    /// Adds the runs of `text`.
+    pub fn add(&mut self, text: &[u8]) {
+        let bits = &mut self.bits;
+        all_grams(text, |g| {
+            bits[g / 64] |= 1 << (g % 64);
+            true
+        });
+    }
+
+    fn has(&self, g: usize) -> bool {
+        self.bits[g / 64] & (1 << (g % 64)) != 0
+    }
+
+    /// Whether every run of `text` is here.
+    pub fn covers(&self, text: &[u8]) -> bool {
+        all_grams(text, |g| self.has(g))
+    }
+
+    /// Whether `s` may occur in a covered text: every run of `s` is here (a string of
+    /// fewer than three letters and digits always may).
+    pub fn may_contain(&self, s: &[u8]) -> bool {
+        self.covers(s)
     }
 }
 
@@ -82,5 +232,70 @@ mod tests {
         set.for_each(hay, |p, s, e| got.push((p, s, e)));
         assert_eq!(got, want);
         assert!(want.len() > 10);
+    }
+
+    fn occurrences(set: &StringSet, hay: &[u8]) -> Vec<(usize, usize, usize)> {
+        let mut got = Vec::new();
+        set.for_each(hay, |p, s, e| got.push((p, s, e)));
+        got
+    }
+
+    /// Restricted to one letter, a set finds in the letter's texts, and in any other
+    /// text, exactly what the whole set finds; it holds only the strings that can occur.
+    #[test]
+    fn a_set_restricted_to_a_letter_finds_what_the_whole_set_finds() {
+        let strings: Vec<Vec<u8>> = [
+            "radiculopathy",
+            "low back",
+            "red flag",
+            "cauda equina",
+            "x ray",
+            "no",
+            "of",
+            "mri",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        let whole = StringSet::new(strings.clone()).unwrap();
+        let letter = StringSet::new(strings).unwrap();
+        let source = "Low back pain with radi-\nculopathy; no red\n  flags. X-ray of the spine.";
+        let mut grams = Trigrams::default();
+        grams.add(source.as_bytes());
+        letter.restrict_to(&grams);
+        let kept = &letter.letter.get().unwrap().ids;
+        // "cauda equina" and "mri" cannot occur; the two-letter strings always may.
+        assert_eq!(kept, &[0, 1, 2, 4, 5, 6]);
+        // Texts cut and joined from the letter are covered and searched by the small set.
+        let joined = [
+            "low back pain with radiculopathy; no red flags. x ray of the spine.",
+            "no red flags .",
+            "radiculopathy",
+        ];
+        for text in joined {
+            assert!(grams.covers(text.as_bytes()), "{text}");
+            assert_eq!(
+                occurrences(&letter, text.as_bytes()),
+                occurrences(&whole, text.as_bytes())
+            );
+        }
+        // A text the letter does not cover is searched with the whole set.
+        let other = b"mri shows cauda equina compression; no red flags";
+        assert!(!grams.covers(other));
+        let found = occurrences(&letter, other);
+        assert_eq!(found, occurrences(&whole, other));
+        assert!(found.iter().any(|&(p, ..)| p == 3));
+    }
+
+    #[test]
+    fn trigrams_read_letters_and_digits_only_in_any_case() {
+        let mut grams = Trigrams::default();
+        grams.add(b"L4-5 disc");
+        for covered in ["l45 disc", "L4 5, DISC", "l4\n5disc", "", "ab", "l4"] {
+            assert!(grams.covers(covered.as_bytes()), "{covered}");
+        }
+        for not in ["l46", "discs", "5 dis c x"] {
+            assert!(!grams.covers(not.as_bytes()), "{not}");
+        }
     }
 }

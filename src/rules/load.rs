@@ -448,7 +448,7 @@ fn default_pattern_slot(pattern: &str) -> Option<&'static SharedCompiled> {
         .get_or_init(|| {
             DEFAULT_PATTERN_ANCHORS
                 .iter()
-                .map(|_| SharedCompiled::default())
+                .map(|row| SharedCompiled::parsed_as(row.4))
                 .collect()
         })
         .get(k)
@@ -470,7 +470,7 @@ fn precompile<'a>(
     slot: impl Fn(&'a str) -> Option<&'a SharedCompiled>,
 ) {
     let folded = crate::facts::literals::fold_bytes(text.as_bytes());
-    for (pattern, starts, ends, _) in table {
+    for (pattern, starts, ends, ..) in table {
         let Some(starts) = starts else {
             continue;
         };
@@ -503,11 +503,9 @@ pub(crate) fn default_trigger_anchors(regex: &str) -> Option<Anchors> {
     anchors_in(DEFAULT_TRIGGER_ANCHORS, regex)
 }
 
-type AnchorRow = (&'static str, Literals, Literals, Option<usize>);
-
 fn anchors_in(table: &[AnchorRow], pattern: &str) -> Option<Anchors> {
     let k = table.binary_search_by(|(p, ..)| (*p).cmp(pattern)).ok()?;
-    let (_, starts, ends, max_len) = table[k];
+    let (_, starts, ends, max_len, _) = table[k];
     let owned = |lits: Literals| lits.map(|l| l.iter().map(|l| l.to_vec()).collect());
     Some(Anchors {
         starts: owned(starts),
@@ -1395,6 +1393,16 @@ mod build_time_tests {
         }
     }
 
+    /// The syntax trees stored at build time are those the patterns parse to today, and
+    /// every default pattern has one.
+    #[test]
+    fn the_trees_made_at_build_time_are_todays() {
+        for (pattern, .., tree) in DEFAULT_PATTERN_ANCHORS {
+            let now = crate::facts::literals::read(pattern, true).unwrap();
+            assert_eq!(crate::facts::hir_code::decode(tree), Some(now), "{pattern}");
+        }
+    }
+
     #[test]
     fn the_trigger_anchors_made_at_build_time_are_todays_and_the_triggers_valid() {
         assert!(DEFAULT_TRIGGER_ANCHORS.len() >= 5);
@@ -1426,10 +1434,17 @@ mod build_time_tests {
                 Some(&[b"mri"]),
                 Some(&[b"dated", b"on"]),
                 Some(20),
+                b"",
             ),
-            (r"\bpain\s+\d+/10", Some(&[b"pain"]), Some(&[b"/10"]), None),
-            (r"absent\s+reflex", Some(&[b"absent"]), None, Some(20)),
-            (r"\bCT\s+scan", Some(&[b"ct"]), None, Some(12)),
+            (
+                r"\bpain\s+\d+/10",
+                Some(&[b"pain"]),
+                Some(&[b"/10"]),
+                None,
+                b"",
+            ),
+            (r"absent\s+reflex", Some(&[b"absent"]), None, Some(20), b""),
+            (r"\bCT\s+scan", Some(&[b"ct"]), None, Some(12), b""),
         ];
         let slots: Vec<SharedCompiled> = table.iter().map(|_| SharedCompiled::default()).collect();
         let slot = |p: &str| table.iter().position(|r| r.0 == p).map(|k| &slots[k]);

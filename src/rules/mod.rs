@@ -163,6 +163,15 @@ impl Pack {
         load(&[default_pack()])
     }
 
+    /// Readies the pack for one letter whose texts `grams` covers (see
+    /// [`crate::facts::extract::letter_trigrams`]): its phrase automata are built for the
+    /// strings that can occur there, a fraction of the whole. Texts `grams` does not cover
+    /// are still searched in full.
+    pub fn restrict_to_letter(&self, grams: &crate::facts::scan::Trigrams) {
+        self.matcher.restrict_to(grams);
+        self.context.restrict_to(grams);
+    }
+
     /// Classifies a request text: the matching class with the highest priority.
     pub fn classify(&self, request: &str) -> Option<usize> {
         let mut hits = Vec::new();
