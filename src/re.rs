@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct Regex {
     /// The pattern with ASCII semantics: for every text when the pattern is ASCII, and
     /// for ASCII texts when it is not.
-    inner: meta::Regex,
+    inner: Deferred,
     /// A pattern that spells a non-ASCII character, compiled with Unicode semantics the
     /// first time a text that is not ASCII is searched.
     unicode: Option<std::sync::Arc<(String, std::sync::OnceLock<meta::Regex>)>>,
@@ -103,7 +103,7 @@ impl std::ops::Index<usize> for Captures<'_> {
 pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
     if pattern.is_ascii() {
         return Ok(Regex {
-            inner: build(pattern, false)?,
+            inner: Deferred::new(pattern.to_string())?,
             unicode: None,
             guard: None,
         });
@@ -112,7 +112,7 @@ pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
     // builds the Unicode form of every one, so it cannot fail then; checking it here
     // (a Unicode parse) would cost a one-letter run a tenth of its time.
     let re = Regex {
-        inner: build(&ascii_form(pattern), false)?,
+        inner: Deferred::new(ascii_form(pattern))?,
         unicode: Some(std::sync::Arc::new((
             pattern.to_string(),
             std::sync::OnceLock::new(),
@@ -132,13 +132,41 @@ static NON_ASCII: std::sync::Mutex<Vec<Regex>> = std::sync::Mutex::new(Vec::new(
 /// Whether parser regexes are built for a short run (see [`prefer_quick_builds`]).
 static QUICK_BUILDS: AtomicBool = AtomicBool::new(false);
 
-/// Builds the parser regexes compiled from now on without their lazy DFAs (and the
-/// reverse automata and one-pass DFAs that go with them), searching with the NFA
-/// simulations instead. Matches are the same; building takes a fifth fewer instructions
-/// and searching is slower, which pays on a run that reads one letter and loses on a
-/// batch. Set before the first parser regex is compiled.
+/// Builds the parser regexes compiled from now on when first searched, and without their
+/// lazy DFAs (and the reverse automata and one-pass DFAs that go with them), searching
+/// with the NFA simulations instead. Matches are the same; building takes a fifth fewer
+/// instructions and searching is slower, which pays on a run that reads one letter and
+/// loses on a batch. Set before the first parser regex is compiled.
 pub fn prefer_quick_builds() {
     QUICK_BUILDS.store(true, Ordering::Relaxed);
+}
+
+/// A regex built when compiled, or in a one-letter run ([`prefer_quick_builds`]) when
+/// first searched: a letter needs only some of the parsers' regexes (the guards and the
+/// layout rule out the rest), and a one-letter run is mostly building.
+#[derive(Debug, Clone)]
+struct Deferred {
+    pattern: std::sync::Arc<str>,
+    built: std::sync::OnceLock<meta::Regex>,
+}
+
+impl Deferred {
+    fn new(pattern: String) -> Result<Self, Box<meta::BuildError>> {
+        let built = std::sync::OnceLock::new();
+        if !QUICK_BUILDS.load(Ordering::Relaxed) {
+            let _ = built.set(build(&pattern, false)?);
+        }
+        Ok(Deferred {
+            pattern: pattern.into(),
+            built,
+        })
+    }
+
+    fn get(&self) -> &meta::Regex {
+        // Parser regexes are fixed, and the tests build every one when compiled.
+        self.built
+            .get_or_init(|| build(&self.pattern, false).expect("built by the tests"))
+    }
 }
 
 fn build(pattern: &str, unicode: bool) -> Result<meta::Regex, Box<meta::BuildError>> {
@@ -261,13 +289,19 @@ impl Regex {
             Some(u) if !haystack.is_ascii() => {
                 u.1.get_or_init(|| build(&u.0, true).expect("built by the tests of both forms"))
             }
-            _ => &self.inner,
+            _ => self.inner.get(),
         }
     }
 
     /// False when the guard rules a match out.
     fn may_match(&self, haystack: &str) -> bool {
         self.guard.is_none_or(|g| g(haystack))
+    }
+
+    /// Builds the regex now if its build was deferred (see [`prefer_quick_builds`]), so
+    /// that a second thread can take the work off the first search.
+    pub fn build_now(&self) {
+        self.inner.get();
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
@@ -427,7 +461,7 @@ mod tests {
                 };
                 let want = groups(&full);
                 matched += want.len();
-                assert_eq!(groups(&re.inner), want, "{u} on {s:?}");
+                assert_eq!(groups(re.inner.get()), want, "{u} on {s:?}");
             }
         }
         assert!(matched > 50, "{matched}");

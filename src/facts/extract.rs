@@ -353,6 +353,29 @@ pub(crate) struct NumPatterns {
     side_after: Regex,
 }
 
+impl NumPatterns {
+    /// Builds every regex now (see [`Regex::build_now`]).
+    pub(crate) fn build_all(&self) {
+        for re in [
+            &self.freq,
+            &self.twice,
+            &self.count,
+            &self.count_after,
+            &self.x_only,
+            &self.quantity,
+            &self.drug_units,
+            &self.completed_x,
+            &self.completion,
+            &self.request_words,
+            &self.side,
+            &self.side_before,
+            &self.side_after,
+        ] {
+            re.build_now();
+        }
+    }
+}
+
 pub(crate) fn num_patterns() -> &'static NumPatterns {
     static P: OnceLock<NumPatterns> = OnceLock::new();
     P.get_or_init(|| {
