@@ -7,6 +7,7 @@ pub mod citation;
 pub mod config;
 pub mod eval;
 pub mod facts;
+pub mod fasthash;
 pub mod input;
 pub mod letter;
 pub mod negex_eval;
@@ -18,7 +19,8 @@ pub mod run;
 pub mod span;
 
 /// Tunes the process for reading one letter, where building is most of the work: parser
-/// regexes are built without their lazy DFAs ([`re::prefer_quick_builds`]), and phrase
+/// regexes are built when first needed and without their lazy DFAs
+/// ([`re::prefer_quick_builds`]), and phrase
 /// automata wait to be built for the letter's own strings ([`facts::scan::defer_automata`],
 /// [`rules::Pack::restrict_to_letter`]). Results are the same. Call before anything is
 /// built.
@@ -27,8 +29,8 @@ pub fn tune_for_one_letter() {
     facts::scan::defer_automata();
 }
 
-/// Builds every fixed regex of the parsers now. A one-letter run calls this on a second
-/// thread while the rule pack loads, so that neither waits for the other.
+/// Builds every fixed regex of the parsers now. A batch calls this on a second thread
+/// while the rule pack loads, so that neither waits for the other.
 pub fn warm_up() {
     let _ = letter::fields::header_key_re();
     let _ = letter::fields::credential_patterns();
@@ -41,8 +43,8 @@ pub fn warm_up() {
     warm_up_facts();
 }
 
-/// Builds the fixed regexes that reading a case's facts uses.
-pub fn warm_up_facts() {
+/// Builds the fixed regexes that reading a case's facts uses (see [`warm_up`]).
+fn warm_up_facts() {
     facts::extract::num_patterns().build_all();
     eval::mtus_disclaimer().build_now();
 }

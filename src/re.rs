@@ -371,6 +371,12 @@ pub(crate) mod testing {
             "Item 2) Norco : overturned",
             "Overturned",
             "upheld .",
+            "Physical therapy twice a week for six weeks",
+            "PT 3 times a week for 4 weeks",
+            "Additional acupuncture sessions x 6",
+            "Chiropractic treatment x8",
+            "Acupuncture (8) visits",
+            "Norco 10/325mg #90, Lidoderm patches",
         ]
         .map(String::from)
         .to_vec();

@@ -174,7 +174,9 @@ impl Prefetch {
                 Parsed::Unread(_) => None,
             };
             let _ = send.send(parsed);
-            crate::warm_up_facts();
+            // The concept patterns are needed as soon as the pack is loaded. (The facts
+            // regexes are left to the check: their guards rule most of them out for most
+            // letters, and building them all here took more than it gave.)
             if let Some(source) = source {
                 crate::rules::load::precompile_default_patterns(&source);
             }
@@ -347,7 +349,11 @@ pub fn check(a: CheckArgs) -> Result<u8, String> {
             "invalid configuration; nothing was linted".to_string()
         })?;
     apply_levels_to_pack(&mut pack, &config.levels);
-    check_with_pack(&a, &config, &pack, &prefetch)
+    let result = check_with_pack(&a, &config, &pack, &prefetch);
+    // The command ends here (this is the CLI's entry point): freeing the pack's tables
+    // and automata one allocation at a time would only delay the exit.
+    std::mem::forget(pack);
+    result
 }
 
 fn check_with_pack(

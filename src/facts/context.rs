@@ -399,8 +399,8 @@ impl ContextEngine {
         }
         // Each regex's first words follow the phrases in the automaton.
         let mut anchor_regexes: Vec<Vec<u32>> = Vec::new();
-        let mut anchor_index: std::collections::HashMap<Vec<u8>, usize> =
-            std::collections::HashMap::new();
+        let mut anchor_index: crate::fasthash::FastMap<Vec<u8>, usize> =
+            crate::fasthash::FastMap::default();
         let mut patterns: Vec<Vec<u8>> =
             phrase_pats.iter().map(|p| p.as_bytes().to_vec()).collect();
         for (ri, r) in regexes.iter().enumerate() {

@@ -6,7 +6,7 @@ use super::matcher::Hit;
 use super::scan::Trigrams;
 use super::sentence::{segment, Segment};
 use crate::letter::{Case, Field};
-use crate::re::Regex;
+use crate::re::{contains_ignore_case, Regex};
 use crate::rules::model::{Conclusion, Scope};
 use crate::rules::Pack;
 use crate::span::Span;
@@ -336,6 +336,42 @@ pub fn number(word: &str) -> Option<f64> {
 
 const NUM: &str = r"(\d{1,3}|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty)";
 
+/// Whether `t` may hold a number as [`NUM`] reads it: a digit, or the stem of a number
+/// word ("fourteen" holds "four"). The guard of the regexes that need one.
+fn may_hold_number(t: &str) -> bool {
+    const STEMS: [&str; 17] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "thirteen", "fifteen", "twenty", "thirty", "forty",
+    ];
+    has_digit(t) || STEMS.iter().any(|w| contains_ignore_case(t, w))
+}
+
+fn has_digit(t: &str) -> bool {
+    t.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// The guard of the visit-count regexes: a number and a word for visits.
+fn may_count_visits(t: &str) -> bool {
+    may_hold_number(t)
+        && ["session", "visit", "treatment"]
+            .iter()
+            .any(|w| contains_ignore_case(t, w))
+}
+
+fn may_say_times_a_week(t: &str) -> bool {
+    ["once", "twice", "thrice"]
+        .iter()
+        .any(|w| contains_ignore_case(t, w))
+        && may_hold_number(t)
+}
+
+fn may_name_drug_units(t: &str) -> bool {
+    has_digit(t)
+        || ["tab", "cap", "patch", "cream", "gel", "ointment"]
+            .iter()
+            .any(|w| contains_ignore_case(t, w))
+}
+
 pub(crate) struct NumPatterns {
     freq: Regex,
     twice: Regex,
@@ -380,28 +416,31 @@ pub(crate) fn num_patterns() -> &'static NumPatterns {
     static P: OnceLock<NumPatterns> = OnceLock::new();
     P.get_or_init(|| {
         let r = |s: String| crate::re::compile(&s).unwrap();
+        // A guard rules a text out before the regex is searched, or, in a one-letter run,
+        // built (request lines rarely hold a number).
+        let g = |s: String, guard| crate::re::compile_guarded(&s, guard).unwrap();
         NumPatterns {
             // "2x6", "2 x 6", "3x/week x 4 weeks", "2 times a week for 6 weeks"
-            freq: r(format!(
+            freq: g(format!(
                 r"(?i)\b{NUM}\s*(?:x|×|times)\s*(?:(?:a|per|/|each)\s*(?:week|wk)s?\b\s*)?(?:x|×|for|times|over)?\s*{NUM}\b(?:\s*(?:weeks?|wks?))?"
-            )),
-            twice: r(format!(
+            ), may_hold_number),
+            twice: g(format!(
                 r"(?i)\b(once|twice|thrice)\s+(?:a|per|each)\s+week\s+(?:for|x|over)\s+{NUM}\s+(?:weeks?|wks?)"
-            )),
+            ), may_say_times_a_week),
             // "12 sessions", "(8) visits", "6 additional acupuncture treatments"
-            count: r(format!(
+            count: g(format!(
                 r"(?i)\(?\b{NUM}\)?\s+(?:[A-Za-z/-]+\s+){{0,3}}?(?:sessions?|visits?|treatments?)\b"
-            )),
+            ), may_count_visits),
             // "sessions x 12", "visits: 8", "visits (12)"
-            count_after: r(format!(
+            count_after: g(format!(
                 r"(?i)\b(?:sessions?|visits?|treatments?)\s*(?:x|×|:|#|qty\.?|quantity)?\s*\(?{NUM}\)?(?:\b|$)"
-            )),
-            x_only: r(r"(?i)(?:^|[^\w/])(?:x|×)\s*(\d{1,2})\b".to_string()),
-            quantity: r(r"(?i)(?:#|\bqty\.?|\bquantity\s*:?|\bQTY)\s*:?\s*(\d{1,4})\b".to_string()),
-            drug_units: r(r"(?i)\d\s*(?:mg|mcg|ml|gm|g|%)\b|\b(?:tabs?|tablets?|caps?|capsules?|patch(?:es)?|cream|gel|ointment)\b".to_string()),
-            completed_x: r(format!(
+            ), may_count_visits),
+            x_only: g(r"(?i)(?:^|[^\w/])(?:x|×)\s*(\d{1,2})\b".to_string(), has_digit),
+            quantity: g(r"(?i)(?:#|\bqty\.?|\bquantity\s*:?|\bQTY)\s*:?\s*(\d{1,4})\b".to_string(), has_digit),
+            drug_units: g(r"(?i)\d\s*(?:mg|mcg|ml|gm|g|%)\b|\b(?:tabs?|tablets?|caps?|capsules?|patch(?:es)?|cream|gel|ointment)\b".to_string(), may_name_drug_units),
+            completed_x: g(format!(
                 r"(?i)\b(?:PT|physical\s+therapy|chiropractic|chiro|acupuncture|sessions?|visits?|treatments?)\s*(?:x|×)\s*{NUM}\b"
-            )),
+            ), may_hold_number),
             completion: r(r"(?i)\b(?:complet\w*|had|has\s+had|attended|received|underw\w+|undergone|participated|prior|previous(?:ly)?|to\s+date|already|included|includes|including|after|following|status\s+post|s/p|total(?:ing)?|consisted|tried|failed)\b".to_string()),
             request_words: r(r"(?i)\b(?:request\w*|recommend\w*|authoriz\w*|certif\w*|modif\w*|plan(?:ned|s)?|propos\w*|will|would|additional|more|further|allow\w*|guidelines?|up\s+to)\b".to_string()),
             side: r(r"(?i)\b(left|right|bilateral|bilaterally|both|lt|rt)\b".to_string()),

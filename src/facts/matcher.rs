@@ -6,8 +6,8 @@ use super::literals::fold_byte;
 pub use super::literals::fold_bytes;
 use super::patterns::{Ends, Pattern, PatternSet};
 use super::scan::{StringSet, Trigrams};
+use crate::fasthash::FastMap;
 use crate::re::is_regex_word_byte;
-use std::collections::HashMap;
 
 /// A concept match in a text: byte range and concept index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +78,7 @@ impl ConceptMatcher {
     ) -> Result<Self, String> {
         let mut keys: Vec<Vec<u8>> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
-        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut index: FastMap<Vec<u8>, usize> = FastMap::default();
         let mut entry = |key: Vec<u8>, keys: &mut Vec<Vec<u8>>, entries: &mut Vec<Entry>| {
             *index.entry(key.clone()).or_insert_with(|| {
                 keys.push(key);

@@ -11,6 +11,7 @@ use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::literals::Anchors;
 use crate::facts::matcher::ConceptMatcher;
 use crate::facts::patterns::{begins_at_word_boundary, Pattern, SharedCompiled};
+use crate::fasthash::FastMap;
 use crate::re::is_regex_word_byte;
 use crate::span::Span;
 use regex::Regex;
@@ -536,7 +537,7 @@ fn compile_with(
     context: impl FnOnce() -> Result<ContextEngine, String>,
 ) -> Pack {
     // Concepts.
-    let concept_index: HashMap<String, usize> = c
+    let concept_index: FastMap<String, usize> = c
         .concept_order
         .iter()
         .enumerate()
@@ -603,7 +604,7 @@ fn compile_with(
         }
     }
     let mut phrases = Vec::new();
-    let mut phrase_owner: HashMap<String, usize> = HashMap::new();
+    let mut phrase_owner: FastMap<String, usize> = FastMap::default();
     let mut phrase_defs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut pattern_jobs: Vec<(usize, &str)> = Vec::new();
     for (i, id) in c.concept_order.iter().enumerate() {
@@ -688,7 +689,7 @@ fn compile_with(
         }
     }
     let mut phrase_list: Vec<String> = Vec::new();
-    let mut seen_phrases = std::collections::HashSet::new();
+    let mut seen_phrases = crate::fasthash::FastSet::default();
     for (p, _) in &phrases {
         if seen_phrases.insert(p.clone()) {
             phrase_list.push(p.clone());
@@ -963,7 +964,7 @@ fn check_role_concepts(
     c: &CondC,
     file: &SourceFile,
     rule: &str,
-    concepts: &HashMap<String, usize>,
+    concepts: &FastMap<String, usize>,
     catalogue: &Catalogue,
     errors: &mut Vec<RuleError>,
 ) {
@@ -1063,7 +1064,7 @@ fn parse_range(
 
 fn compile_catalogue(
     c: &Collected,
-    concepts: &HashMap<String, usize>,
+    concepts: &FastMap<String, usize>,
     errors: &mut Vec<RuleError>,
 ) -> Catalogue {
     // Later definitions replace earlier ones with the same key.
@@ -1247,7 +1248,7 @@ fn compile_condition(
     c: &Condition,
     file: &SourceFile,
     rule: &str,
-    concepts: &HashMap<String, usize>,
+    concepts: &FastMap<String, usize>,
     errors: &mut Vec<RuleError>,
 ) -> CondC {
     let list = |v: &[Condition], errors: &mut Vec<RuleError>| {

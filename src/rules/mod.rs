@@ -12,7 +12,6 @@ use crate::facts::matcher::ConceptMatcher;
 use model::{
     CitationCheck, Conclusion, FactDiffers, FactTest, MismatchKind, MtusCoverage, RuleDef, Scope,
 };
-use std::collections::HashMap;
 
 pub use error::{RuleError, SourceFile};
 pub use load::{default_pack, load, read_pack_dir, PackSource};
@@ -139,7 +138,7 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct Pack {
     pub concepts: Vec<Concept>,
-    pub concept_index: HashMap<String, usize>,
+    pub concept_index: crate::fasthash::FastMap<String, usize>,
     pub matcher: ConceptMatcher,
     pub classes: Vec<RequestClass>,
     pub rules: Vec<Rule>,
