@@ -34,12 +34,14 @@ pub fn defer_automata() {
 pub struct StringSet {
     strings: Vec<Vec<u8>>,
     full: OnceLock<Option<noncontiguous::NFA>>,
-    /// The automaton of the strings that may occur in one letter.
-    letter: OnceLock<Restricted>,
+    /// The automaton of the strings that may occur in one letter (`None`: it could not
+    /// be built, and the whole set is searched).
+    letter: OnceLock<Option<Restricted>>,
 }
 
 #[derive(Debug)]
 struct Restricted {
+    /// `None` when no string can occur.
     nfa: Option<noncontiguous::NFA>,
     /// For each string of `nfa`, its index in the whole set.
     ids: Vec<u32>,
@@ -83,22 +85,23 @@ impl StringSet {
                 .filter(|(_, s)| grams.may_contain(s))
                 .map(|(i, s)| (i as u32, s.clone()))
                 .unzip();
-            Restricted {
-                nfa: if strings.is_empty() {
-                    None
-                } else {
-                    build(&strings).ok()
-                },
+            let nfa = if strings.is_empty() {
+                None
+            } else {
+                Some(build(&strings).ok()?)
+            };
+            Some(Restricted {
+                nfa,
                 ids,
                 grams: grams.clone(),
-            }
+            })
         });
     }
 
     /// Calls `found(string index, start, end)` for every occurrence in `hay`, in order of
     /// end, then of string index as the automaton lists them.
     pub fn for_each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
-        if let Some(r) = self.letter.get() {
+        if let Some(Some(r)) = self.letter.get() {
             if r.grams.covers(hay) {
                 if let Some(nfa) = &r.nfa {
                     scan(nfa, hay, |k, s, e| found(r.ids[k] as usize, s, e));
@@ -263,7 +266,7 @@ mod tests {
         let mut grams = Trigrams::default();
         grams.add(source.as_bytes());
         letter.restrict_to(&grams);
-        let kept = &letter.letter.get().unwrap().ids;
+        let kept = &letter.letter.get().unwrap().as_ref().unwrap().ids;
         // "cauda equina" and "mri" cannot occur; the two-letter strings always may.
         assert_eq!(kept, &[0, 1, 2, 4, 5, 6]);
         // Texts cut and joined from the letter are covered and searched by the small set.
