@@ -29,6 +29,11 @@ pub fn defer_automata() {
     DEFERRED.store(true, Ordering::Relaxed);
 }
 
+/// Whether string sets made now defer their automaton (see [`defer_automata`]).
+pub fn automata_deferred() -> bool {
+    DEFERRED.load(Ordering::Relaxed)
+}
+
 /// A set of byte strings to find.
 #[derive(Debug)]
 pub struct StringSet {
@@ -60,7 +65,7 @@ impl StringSet {
     /// Builds the automaton of `strings` (none empty), unless builds are deferred.
     pub fn new(strings: Vec<Vec<u8>>) -> Result<Self, String> {
         let full = OnceLock::new();
-        if !DEFERRED.load(Ordering::Relaxed) {
+        if !automata_deferred() {
             let _ = full.set(Some(build(&strings)?));
         }
         Ok(StringSet {

@@ -516,16 +516,22 @@ fn anchors_in(table: &[AnchorRow], pattern: &str) -> Option<Anchors> {
 }
 
 fn compile(c: Collected, errors: &mut Vec<RuleError>) -> Pack {
-    // The context engine builds on a second core while the vocabulary is compiled here.
-    let mut pack = std::thread::scope(|s| {
-        let ctx_refs: Vec<&ContextSection> = c.contexts.iter().map(|(s, _)| s).collect();
-        let context = s.spawn(move || ContextEngine::compile(&ctx_refs));
-        compile_with(&c, errors, || {
-            context
-                .join()
-                .unwrap_or_else(|_| Err("the context engine could not be built".into()))
+    let ctx_refs: Vec<&ContextSection> = c.contexts.iter().map(|(s, _)| s).collect();
+    let mut pack = if crate::facts::scan::automata_deferred() {
+        // A one-letter run: the trigger automaton waits for the letter, and what is left
+        // of the engine builds quicker than a thread starts.
+        compile_with(&c, errors, || ContextEngine::compile(&ctx_refs))
+    } else {
+        // The context engine builds on a second core while the vocabulary is compiled here.
+        std::thread::scope(|s| {
+            let context = s.spawn(move || ContextEngine::compile(&ctx_refs));
+            compile_with(&c, errors, || {
+                context
+                    .join()
+                    .unwrap_or_else(|_| Err("the context engine could not be built".into()))
+            })
         })
-    });
+    };
     // The rule files move into the pack now that nothing borrows them.
     pack.files = c.files;
     pack
