@@ -174,9 +174,12 @@ impl Prefetch {
                 Parsed::Unread(_) => None,
             };
             let _ = send.send(parsed);
-            // The concept patterns are needed as soon as the pack is loaded. (The facts
-            // regexes are left to the check: their guards rule most of them out for most
-            // letters, and building them all here took more than it gave.)
+            // What the check will need, while the pack loads: the regexes that count
+            // visits in the narrative (nearly every letter searches them), then the
+            // concept patterns the letter can need; the check builds any it reaches
+            // first itself. (The other facts regexes are left to the check: their guards
+            // rule most of them out.)
+            crate::facts::extract::num_patterns().build_narrative();
             if let Some(source) = source {
                 crate::rules::load::precompile_default_patterns(&source);
             }

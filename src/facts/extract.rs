@@ -390,6 +390,19 @@ pub(crate) struct NumPatterns {
 }
 
 impl NumPatterns {
+    /// Builds now the regexes that count completed visits in a record's narrative: a
+    /// letter that mentions any service (imaging included) searches them.
+    pub(crate) fn build_narrative(&self) {
+        for re in [
+            &self.completion,
+            &self.count,
+            &self.completed_x,
+            &self.request_words,
+        ] {
+            re.build_now();
+        }
+    }
+
     /// Builds every regex now (see [`Regex::build_now`]).
     pub(crate) fn build_all(&self) {
         for re in [
