@@ -343,7 +343,12 @@ fn may_hold_number(t: &str) -> bool {
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
         "twelve", "thirteen", "fifteen", "twenty", "thirty", "forty",
     ];
-    has_digit(t) || STEMS.iter().any(|w| contains_ignore_case(t, w))
+    has_digit(t) || contains_any(t, &STEMS)
+}
+
+/// Whether `t` contains one of `words` (lowercase), ignoring ASCII case.
+fn contains_any(t: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| contains_ignore_case(t, w))
 }
 
 fn has_digit(t: &str) -> bool {
@@ -352,24 +357,15 @@ fn has_digit(t: &str) -> bool {
 
 /// The guard of the visit-count regexes: a number and a word for visits.
 fn may_count_visits(t: &str) -> bool {
-    may_hold_number(t)
-        && ["session", "visit", "treatment"]
-            .iter()
-            .any(|w| contains_ignore_case(t, w))
+    may_hold_number(t) && contains_any(t, &["session", "visit", "treatment"])
 }
 
 fn may_say_times_a_week(t: &str) -> bool {
-    ["once", "twice", "thrice"]
-        .iter()
-        .any(|w| contains_ignore_case(t, w))
-        && may_hold_number(t)
+    contains_any(t, &["once", "twice", "thrice"]) && may_hold_number(t)
 }
 
 fn may_name_drug_units(t: &str) -> bool {
-    has_digit(t)
-        || ["tab", "cap", "patch", "cream", "gel", "ointment"]
-            .iter()
-            .any(|w| contains_ignore_case(t, w))
+    has_digit(t) || contains_any(t, &["tab", "cap", "patch", "cream", "gel", "ointment"])
 }
 
 pub(crate) struct NumPatterns {
@@ -405,7 +401,11 @@ impl NumPatterns {
 
     /// Builds every regex now (see [`Regex::build_now`]).
     pub(crate) fn build_all(&self) {
-        for re in [
+        self.all().iter().for_each(|re| re.build_now());
+    }
+
+    fn all(&self) -> [&Regex; 13] {
+        [
             &self.freq,
             &self.twice,
             &self.count,
@@ -419,9 +419,7 @@ impl NumPatterns {
             &self.side,
             &self.side_before,
             &self.side_after,
-        ] {
-            re.build_now();
-        }
+        ]
     }
 }
 

@@ -87,7 +87,9 @@ impl StringSet {
                 .strings
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| grams.may_contain(s))
+                // A string can occur in a covered text only if the letter covers it too
+                // (one of fewer than three letters and digits always may).
+                .filter(|(_, s)| grams.covers(s))
                 .map(|(i, s)| (i as u32, s.clone()))
                 .unzip();
             let nfa = if strings.is_empty() {
@@ -183,12 +185,6 @@ impl Trigrams {
     /// Whether every run of `text` is here.
     pub fn covers(&self, text: &[u8]) -> bool {
         all_grams(text, |g| self.has(g))
-    }
-
-    /// Whether `s` may occur in a covered text: every run of `s` is here (a string of
-    /// fewer than three letters and digits always may).
-    pub fn may_contain(&self, s: &[u8]) -> bool {
-        self.covers(s)
     }
 }
 
