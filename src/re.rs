@@ -14,6 +14,7 @@ use regex_automata::util::captures::Captures as RawCaptures;
 use regex_automata::util::syntax;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 /// A compiled parser regex searching `&str`.
 #[derive(Debug, Clone)]
@@ -218,6 +219,36 @@ pub fn compile_guarded(
 #[cfg(test)]
 static GUARDED: std::sync::Mutex<Vec<(String, Regex)>> = std::sync::Mutex::new(Vec::new());
 
+/// A fixed list of words (lowercase ASCII) to look for anywhere in a text, ignoring ASCII
+/// case, in one pass: a guard that tries each word in turn reads the text once a word.
+pub struct AnyWord {
+    words: &'static [&'static str],
+    automaton: OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl AnyWord {
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        AnyWord {
+            words,
+            automaton: OnceLock::new(),
+        }
+    }
+
+    /// Whether `text` contains one of the words.
+    pub fn in_text(&self, text: &str) -> bool {
+        let built = self.automaton.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(self.words)
+                .ok()
+        });
+        match built {
+            Some(ac) => ac.is_match(text),
+            None => self.words.iter().any(|w| contains_ignore_case(text, w)),
+        }
+    }
+}
+
 /// Whether `hay` contains `needle` (lowercase ASCII), ignoring ASCII case.
 pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
@@ -403,6 +434,21 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::samples;
     use super::*;
+
+    #[test]
+    fn any_word_is_found_anywhere_in_any_case() {
+        static STEMS: AnyWord = AnyWord::new(&["four", "ten", "visit"]);
+        for (text, want) in [
+            ("Fourteen sessions", true),
+            ("attended", true),
+            ("PT VISITS", true),
+            ("a few sessions", false),
+            ("", false),
+            ("fou r", false),
+        ] {
+            assert_eq!(STEMS.in_text(text), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn contains_ignore_case_is_a_lowercased_contains() {

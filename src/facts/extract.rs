@@ -6,7 +6,7 @@ use super::matcher::Hit;
 use super::scan::Trigrams;
 use super::sentence::{segment, Segment};
 use crate::letter::{Case, Field};
-use crate::re::{contains_ignore_case, Regex};
+use crate::re::{AnyWord, Regex};
 use crate::rules::model::{Conclusion, Scope};
 use crate::rules::Pack;
 use crate::span::Span;
@@ -339,16 +339,11 @@ const NUM: &str = r"(\d{1,3}|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four
 /// Whether `t` may hold a number as [`NUM`] reads it: a digit, or the stem of a number
 /// word ("fourteen" holds "four"). The guard of the regexes that need one.
 fn may_hold_number(t: &str) -> bool {
-    const STEMS: [&str; 17] = [
+    static STEMS: AnyWord = AnyWord::new(&[
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
         "twelve", "thirteen", "fifteen", "twenty", "thirty", "forty",
-    ];
-    has_digit(t) || contains_any(t, &STEMS)
-}
-
-/// Whether `t` contains one of `words` (lowercase), ignoring ASCII case.
-fn contains_any(t: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| contains_ignore_case(t, w))
+    ]);
+    has_digit(t) || STEMS.in_text(t)
 }
 
 fn has_digit(t: &str) -> bool {
@@ -357,15 +352,18 @@ fn has_digit(t: &str) -> bool {
 
 /// The guard of the visit-count regexes: a number and a word for visits.
 fn may_count_visits(t: &str) -> bool {
-    may_hold_number(t) && contains_any(t, &["session", "visit", "treatment"])
+    static VISITS: AnyWord = AnyWord::new(&["session", "visit", "treatment"]);
+    may_hold_number(t) && VISITS.in_text(t)
 }
 
 fn may_say_times_a_week(t: &str) -> bool {
-    contains_any(t, &["once", "twice", "thrice"]) && may_hold_number(t)
+    static TIMES: AnyWord = AnyWord::new(&["once", "twice", "thrice"]);
+    TIMES.in_text(t) && may_hold_number(t)
 }
 
 fn may_name_drug_units(t: &str) -> bool {
-    has_digit(t) || contains_any(t, &["tab", "cap", "patch", "cream", "gel", "ointment"])
+    static FORMS: AnyWord = AnyWord::new(&["tab", "cap", "patch", "cream", "gel", "ointment"]);
+    has_digit(t) || FORMS.in_text(t)
 }
 
 pub(crate) struct NumPatterns {
