@@ -6,7 +6,7 @@ use super::model::*;
 use super::{
     AcoemChapter, Catalogue, Concept, CondC, OdgChapter, Pack, Region, RequestClass, Rule, Topic,
 };
-use crate::citation::PageRange;
+use crate::citation::{PageRange, Source};
 use crate::facts::context::{ContextEngine, ContextSection, Status};
 use crate::facts::literals::Anchors;
 use crate::facts::matcher::ConceptMatcher;
@@ -830,6 +830,7 @@ fn compile_with(
                 );
             }
         }
+        check_guideline_cite(file, d, &catalogue, errors);
         let when = compile_condition(&d.when, file, &d.id, &concept_index, errors);
         check_role_concepts(&when, file, &d.id, &concept_index, &catalogue, errors);
         if let Some(reason) = never_holds(&when) {
@@ -1035,6 +1036,91 @@ fn unknown_region(file: &SourceFile, owner: &str, name: &str, cat: &Catalogue) -
         "no region has this id",
     )
     .help(help)
+}
+
+/// A rule's own citation is held to what the rule holds reviewers to: its pages read as
+/// pages, and an ACOEM chapter it names is one the catalogue knows, with the pages inside
+/// it (a rule citing Chapter 12 at p. 180 would send readers to the wrong body part).
+fn check_guideline_cite(
+    file: &SourceFile,
+    d: &RuleDef,
+    catalogue: &Catalogue,
+    errors: &mut Vec<RuleError>,
+) {
+    let g = &d.guideline;
+    let mut ranges = Vec::new();
+    if let Some(pages) = &g.pages {
+        for part in pages.split(',') {
+            match crate::citation::parse_page_range(part) {
+                Some(r) => ranges.push(r),
+                None => {
+                    errors.push(
+                        RuleError::new(
+                            file,
+                            "rules/invalid-pages",
+                            format!("pages \"{pages}\" in the guideline of rule `{}` are not pages", d.id),
+                        )
+                        .at(locate(&file.text, &d.id, Some(pages.as_str())), "not a page list like 303-304 or 58-60, 63")
+                        .help("write pages as the guideline numbers them: one page, a first and last page (`303-304`), or several separated by commas"),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+    let (Source::MtusAcoem, Some(chapter)) = (g.source, g.chapter) else {
+        return;
+    };
+    if catalogue.acoem.is_empty() {
+        return;
+    }
+    let Some(known) = catalogue.acoem.iter().find(|c| c.chapter == chapter) else {
+        let chapters: Vec<String> = catalogue
+            .acoem
+            .iter()
+            .map(|c| format!("{} ({})", c.chapter, c.title))
+            .collect();
+        errors.push(
+            RuleError::new(
+                file,
+                "rules/unknown-chapter",
+                format!("rule `{}` cites ACOEM Chapter {chapter}, which the guideline catalogue does not list", d.id),
+            )
+            .at(locate(&file.text, &d.id, Some("chapter")), "not a catalogued chapter")
+            .help(format!("catalogued ACOEM chapters: {}", chapters.join(", "))),
+        );
+        return;
+    };
+    let Some(bounds) = known.pages else {
+        return;
+    };
+    if let Some(outside) = ranges
+        .iter()
+        .find(|r| r.start < bounds.start || r.end > bounds.end)
+    {
+        let pages = g.pages.as_deref().unwrap_or_default();
+        errors.push(
+            RuleError::new(
+                file,
+                "rules/pages-outside-chapter",
+                format!(
+                    "rule `{}` cites ACOEM Chapter {chapter} ({}) at {}, outside the chapter's pages {}-{}",
+                    d.id, known.title, page_text(outside), bounds.start, bounds.end
+                ),
+            )
+            .at(locate(&file.text, &d.id, Some(pages)), "outside the chapter")
+            .help("check the chapter and the pages against the guideline; one of them is wrong"),
+        );
+    }
+}
+
+/// "p. 180" or "pp. 303-304".
+fn page_text(r: &PageRange) -> String {
+    if r.start == r.end {
+        format!("p. {}", r.start)
+    } else {
+        format!("pp. {}-{}", r.start, r.end)
+    }
 }
 
 /// Locates `key: value` text for catalogue entries that have no `id:` line.
