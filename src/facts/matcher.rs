@@ -59,8 +59,18 @@ pub fn fold(text: &str) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn fold_phrase(p: &str) -> String {
+/// The form a phrase is matched in: folded ([`fold`]), trimmed, each run of white space
+/// one space. Two phrases with the same key are the same phrase.
+pub fn phrase_key(p: &str) -> String {
     let f = fold(p.trim());
+    // A hyphen folds to a space, so the folded phrase can start or end with one.
+    let single_spaced = !f.contains(|c: char| c.is_whitespace() && c != ' ')
+        && !f.contains("  ")
+        && !f.starts_with(' ')
+        && !f.ends_with(' ');
+    if single_spaced {
+        return f;
+    }
     f.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -76,6 +86,20 @@ impl ConceptMatcher {
         patterns: Vec<Pattern>,
         pattern_owners: Vec<Vec<usize>>,
     ) -> Result<Self, String> {
+        let keyed = phrases
+            .into_iter()
+            .map(|(p, owners)| (phrase_key(&p), owners))
+            .collect();
+        Self::build_keyed(keyed, patterns, pattern_owners)
+    }
+
+    /// [`ConceptMatcher::build`] for phrases already in their [`phrase_key`] form (the rule
+    /// loader makes the keys to find duplicates).
+    pub fn build_keyed(
+        phrases: Vec<(String, Vec<usize>)>,
+        patterns: Vec<Pattern>,
+        pattern_owners: Vec<Vec<usize>>,
+    ) -> Result<Self, String> {
         let mut keys: Vec<Vec<u8>> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut index: FastMap<Vec<u8>, usize> = FastMap::default();
@@ -86,8 +110,7 @@ impl ConceptMatcher {
                 entries.len() - 1
             })
         };
-        for (p, owners) in phrases {
-            let key = fold_phrase(&p);
+        for (key, owners) in phrases {
             if key.is_empty() {
                 continue;
             }
@@ -235,6 +258,20 @@ impl ConceptMatcher {
 
 #[cfg(test)]
 mod fold_tests {
+    #[test]
+    fn a_phrase_key_is_folded_and_single_spaced() {
+        for (phrase, key) in [
+            ("Low Back", "low back"),
+            ("  straight-leg   raise\t", "straight leg raise"),
+            ("-itis-", "itis"),
+            ("x-ray", "x ray"),
+            ("caf\u{e9}\u{a0}au lait", "caf\u{e9} au lait"),
+            ("", ""),
+        ] {
+            assert_eq!(super::phrase_key(phrase), key, "{phrase:?}");
+        }
+    }
+
     #[test]
     fn fold_keeps_byte_offsets_of_non_ascii_text() {
         let t = "Caf\u{e9} pain\u{a0}\u{fffd} Low-Back";

@@ -610,6 +610,9 @@ fn compile_with(
         }
     }
     let mut phrases = Vec::new();
+    // The phrases as written, each once, for `imrlint rules phrases`.
+    let mut phrase_list: Vec<String> = Vec::new();
+    let mut seen_phrases = crate::fasthash::FastSet::default();
     let mut phrase_owner: FastMap<String, usize> = FastMap::default();
     let mut phrase_defs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut pattern_jobs: Vec<(usize, &str)> = Vec::new();
@@ -617,7 +620,7 @@ fn compile_with(
         let (d, o) = &c.concepts[id];
         let file = &c.files[o.file];
         for p in &d.phrases {
-            let key = crate::facts::matcher::fold(p.trim());
+            let key = crate::facts::matcher::phrase_key(p);
             if let Some(&prev) = phrase_owner.get(&key) {
                 if prev == i {
                     errors.push(
@@ -632,8 +635,11 @@ fn compile_with(
                 }
             }
             phrase_owner.insert(key.clone(), i);
-            phrases.push((p.clone(), owners[i].clone()));
+            phrases.push((key.clone(), owners[i].clone()));
             phrase_defs.entry(key).or_default().push(i);
+            if seen_phrases.insert(p.as_str()) {
+                phrase_list.push(p.clone());
+            }
         }
         for pat in &d.patterns {
             pattern_jobs.push((i, pat.as_str()));
@@ -682,7 +688,7 @@ fn compile_with(
                         .0
                         .phrases
                         .iter()
-                        .find(|p| crate::facts::matcher::fold(p.trim()) == *key)
+                        .find(|p| crate::facts::matcher::phrase_key(p) == *key)
                         .cloned()
                         .unwrap_or_default();
                     errors.push(
@@ -694,14 +700,7 @@ fn compile_with(
             }
         }
     }
-    let mut phrase_list: Vec<String> = Vec::new();
-    let mut seen_phrases = crate::fasthash::FastSet::default();
-    for (p, _) in &phrases {
-        if seen_phrases.insert(p.clone()) {
-            phrase_list.push(p.clone());
-        }
-    }
-    let matcher = match ConceptMatcher::build(phrases, patterns, pattern_owners) {
+    let matcher = match ConceptMatcher::build_keyed(phrases, patterns, pattern_owners) {
         Ok(m) => m,
         Err(e) => {
             if let Some(f) = c.files.first() {
