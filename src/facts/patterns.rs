@@ -26,10 +26,18 @@ const CACHE_BYTES: usize = 1 << 20;
 pub struct Pattern {
     source: String,
     anchors: Anchors,
-    /// Compiled already, when it was checked at load.
-    compiled: Option<Compiled>,
-    /// Where a default pattern is compiled, shared by every pack of the process.
-    shared: Option<&'static SharedCompiled>,
+    home: Home,
+}
+
+/// Where a pattern's compiled form is, or will be.
+enum Home {
+    /// Compiled when it was checked at load (a pattern of a rule file).
+    Compiled(Compiled),
+    /// Compiled when first needed, into its pattern set's own slot.
+    Later,
+    /// Compiled when first needed, into a slot shared by every pack of the process (a
+    /// pattern of the default pack).
+    Shared(&'static SharedCompiled),
 }
 
 /// The compiled form of a pattern of the default pack, built once per process by the
@@ -108,8 +116,7 @@ impl Pattern {
         Ok(Pattern {
             source: source.to_string(),
             anchors,
-            compiled: Some(compiled),
-            shared: None,
+            home: Home::Compiled(compiled),
         })
     }
 
@@ -119,8 +126,7 @@ impl Pattern {
         Pattern {
             source: source.to_string(),
             anchors,
-            compiled: None,
-            shared: None,
+            home: Home::Later,
         }
     }
 
@@ -131,7 +137,7 @@ impl Pattern {
         shared: &'static SharedCompiled,
     ) -> Pattern {
         Pattern {
-            shared: Some(shared),
+            home: Home::Shared(shared),
             ..Pattern::trusted(source, anchors)
         }
     }
@@ -268,15 +274,22 @@ struct Slot {
     /// Every match ends with one of the pattern's end literals.
     needs_end: bool,
     max_len: Option<usize>,
-    compiled: SharedCompiled,
-    shared: Option<&'static SharedCompiled>,
+    compiled: SlotHome,
+}
+
+/// A slot's compiled form: its own, or the process's for a default pattern.
+enum SlotHome {
+    Own(SharedCompiled),
+    Shared(&'static SharedCompiled),
 }
 
 impl Slot {
     fn compiled(&self) -> Option<&Compiled> {
-        self.shared
-            .unwrap_or(&self.compiled)
-            .get_or_compile(&self.source, self.anchored)
+        let cell = match &self.compiled {
+            SlotHome::Own(cell) => cell,
+            SlotHome::Shared(cell) => cell,
+        };
+        cell.get_or_compile(&self.source, self.anchored)
     }
 }
 
@@ -295,17 +308,21 @@ impl PatternSet {
                 .into_iter()
                 .map(|p| {
                     let needs_end = p.ends().is_some();
-                    let compiled = SharedCompiled::default();
-                    if let Some(c) = p.compiled {
-                        let _ = compiled.compiled.set(Some(c));
-                    }
+                    let compiled = match p.home {
+                        Home::Compiled(c) => {
+                            let own = SharedCompiled::default();
+                            let _ = own.compiled.set(Some(c));
+                            SlotHome::Own(own)
+                        }
+                        Home::Later => SlotHome::Own(SharedCompiled::default()),
+                        Home::Shared(cell) => SlotHome::Shared(cell),
+                    };
                     Slot {
                         anchored: p.anchors.starts.is_some(),
                         needs_end,
                         max_len: p.anchors.max_len,
                         source: p.source,
                         compiled,
-                        shared: p.shared,
                     }
                 })
                 .collect(),
