@@ -95,7 +95,10 @@ fn walk(root: &Path, d: &mut Discovery, filter: SkipFilter) {
 pub fn walk_visit(root: &Path, filter: SkipFilter, visit: &mut dyn FnMut(Found)) {
     let mut it = walkdir::WalkDir::new(root)
         .follow_links(false)
-        .sort_by_file_name()
+        // By name. Siblings' paths are their folder's path joined with their names, so
+        // whole paths compare as the names do, without splitting a path at every comparison
+        // (`sort_by_file_name` does, at about 250 instructions a comparison).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
@@ -164,5 +167,39 @@ pub fn walk_visit(root: &Path, filter: SkipFilter, visit: &mut dyn FnMut(Found))
         } else {
             visit(Found::Skipped(p.to_path_buf(), "not a letter file"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A walk visits letters in the order of their sorted paths, names that share a
+    /// prefix with a folder or with each other included, so a batch can stream.
+    #[test]
+    fn a_walk_visits_files_in_sorted_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "a.txt", "a-b.txt", "a b.txt", "B.txt", "a/z.txt", "a/c.txt", "ab/a.txt",
+        ] {
+            let p = root.join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "text").unwrap();
+        }
+        let mut walked = Vec::new();
+        walk_visit(root, &|_| None, &mut |f| {
+            if let Found::File(p) = f {
+                walked.push(p.strip_prefix(root).unwrap().to_path_buf());
+            }
+        });
+        let mut sorted = walked.clone();
+        sorted.sort();
+        assert_eq!(walked, sorted);
+        let names: Vec<String> = walked.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            ["B.txt", "a/c.txt", "a/z.txt", "a b.txt", "a-b.txt", "a.txt", "ab/a.txt"]
+        );
     }
 }
