@@ -517,7 +517,7 @@ impl ContextEngine {
             }
             jobs.push((si, ti, cs..ce));
         }
-        jobs.sort_by_key(|j| (j.0, j.1));
+        jobs.sort_unstable_by_key(|j| (j.0, j.1));
 
         VIEW.with_borrow_mut(|view| {
             let mut current: Option<usize> = None;
@@ -769,9 +769,10 @@ impl SentenceView {
                     });
                 }
             });
-        // Leftmost, then longest, then the later definition.
+        // Leftmost, then longest, then the later definition (every field of a candidate is
+        // in the key, so an unstable sort orders as a stable one would).
         self.cands
-            .sort_by(|x, y| (x.start, y.end, y.trigger).cmp(&(y.start, x.end, x.trigger)));
+            .sort_unstable_by(|x, y| (x.start, y.end, y.trigger).cmp(&(y.start, x.end, x.trigger)));
     }
 
     /// Content words among tokens `lo..hi`.

@@ -44,6 +44,12 @@ struct Entry {
 struct Scratch {
     folded: Vec<u8>,
     candidates: Vec<(u32, u32)>,
+    /// (automaton string, start, end) of each string that ends some pattern's matches:
+    /// expanded into `ends` only for the patterns that have a candidate start (digits
+    /// end many patterns and are frequent; few texts give those patterns a start).
+    end_strings: Vec<(u32, u32, u32)>,
+    /// For each pattern, whether it has a candidate start in the text.
+    has_candidate: Vec<bool>,
     ends: Ends,
 }
 
@@ -175,18 +181,21 @@ impl ConceptMatcher {
         let Scratch {
             folded,
             candidates,
+            end_strings,
+            has_candidate,
             ends,
         } = scratch;
         folded.clear();
         folded.extend(text.bytes().map(fold_byte));
         candidates.clear();
+        end_strings.clear();
         ends.clear();
         let bytes = &folded[..];
         if let Some(ac) = &self.automaton {
             ac.for_each(bytes, |id, s, e| {
                 let entry = &self.entries[id];
-                for &p in &entry.ends {
-                    self.patterns.note_end(ends, p, s as u32, e as u32);
+                if !entry.ends.is_empty() {
+                    end_strings.push((id as u32, s as u32, e as u32));
                 }
                 if !entry.starts.is_empty() {
                     // Most patterns begin with `\b`: a start inside a word (the "3" of
@@ -215,7 +224,21 @@ impl ConceptMatcher {
                 }
             });
         }
-        self.patterns.keep_possible(candidates, ends);
+        if !candidates.is_empty() {
+            has_candidate.clear();
+            has_candidate.resize(self.patterns.len(), false);
+            for &(p, _) in candidates.iter() {
+                has_candidate[p as usize] = true;
+            }
+            for &(id, s, e) in end_strings.iter() {
+                for &p in &self.entries[id as usize].ends {
+                    if has_candidate[p as usize] {
+                        self.patterns.note_end(ends, p, s, e);
+                    }
+                }
+            }
+            self.patterns.keep_possible(candidates, ends);
+        }
         self.patterns
             .find(text.as_bytes(), candidates, |p, start, end| {
                 // Byte-level patterns may stop inside a multi-byte character.
@@ -238,7 +261,8 @@ impl ConceptMatcher {
                 }
             });
         let new = &mut out[start_len..];
-        new.sort_by_key(|h| (h.concept, h.start, std::cmp::Reverse(h.end)));
+        // Keys hold every field of a hit, so an unstable sort orders as a stable one would.
+        new.sort_unstable_by_key(|h| (h.concept, h.start, std::cmp::Reverse(h.end)));
         let mut kept: Vec<Hit> = Vec::with_capacity(new.len());
         for h in new.iter() {
             let contained = kept
@@ -250,7 +274,7 @@ impl ConceptMatcher {
                 kept.push(*h);
             }
         }
-        kept.sort_by_key(|h| (h.start, h.end, h.concept));
+        kept.sort_unstable_by_key(|h| (h.start, h.end, h.concept));
         out.truncate(start_len);
         out.extend(kept);
     }
