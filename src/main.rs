@@ -169,7 +169,23 @@ struct AssertArgs {
 const EXIT_FINDINGS: u8 = imrlint::run::EXIT_FINDINGS;
 const EXIT_CONFIG: u8 = 2;
 
+/// Output piped into `head` or a pager that quits early: end quietly, as `cat` and `grep`
+/// do, rather than report (or, from `println!`, panic on) the broken pipe. Rust ignores
+/// SIGPIPE by default; restoring the default action makes the closed pipe end the process.
+#[cfg(unix)]
+fn end_quietly_on_closed_pipe() {
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_DFL is
+    // a valid action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn end_quietly_on_closed_pipe() {}
+
 fn main() -> ExitCode {
+    end_quietly_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -340,3 +340,51 @@ fn a_letter_checked_alone_reports_what_it_reports_in_a_batch() {
         assert_eq!(alone[1]["summary"]["files"], 1);
     }
 }
+
+/// `imrlint check ... | head -1`: the reader goes away early; imrlint ends quietly (no
+/// panic, no "Broken pipe" error), as `grep` would.
+#[cfg(unix)]
+#[test]
+fn output_piped_into_a_reader_that_quits_early_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let letter =
+        std::fs::read(root().join("fixtures/layout-a/001-xray-overturned-order-selector.txt"))
+            .unwrap();
+    // Far more report than a pipe buffers (about 1 KB a letter).
+    for i in 0..400 {
+        std::fs::write(tmp.path().join(format!("{i:03}.txt")), &letter).unwrap();
+    }
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("imrlint"))
+        .args([
+            "check",
+            "--no-config",
+            "--threads",
+            "1",
+            "--format",
+            "jsonl",
+        ])
+        .arg(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    // The reader is dropped here: the pipe is closed with most of the report unread.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert!(
+        out.status.success() || out.status.signal() == Some(libc::SIGPIPE),
+        "{:?}: {stderr}",
+        out.status
+    );
+}
