@@ -268,8 +268,51 @@ fn ascii_page_items(list: &str) -> impl Iterator<Item = PageRange> + '_ {
     })
 }
 
+/// Citation lines already parsed on this thread, by text, with their spans relative to
+/// the text. Guideline lines are formulaic ("Decision based on MTUS ACOEM Chapter 12 Low
+/// Back Complaints Page(s): 303-304"), so a batch repeats a few hundred of them.
+struct Memo {
+    parsed: crate::fasthash::FastMap<Box<str>, (bool, Vec<GuidelineRef>)>,
+}
+
+/// Distinct lines kept; the memo starts over beyond this (a batch of one-off lines
+/// must not grow it without bound).
+const MEMO_LINES: usize = 4096;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo {
+        parsed: Default::default(),
+    });
+}
+
 /// Parses a guideline line. `span_of` maps a byte range of `text` to a source span.
 pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> Citation {
+    let (not_based_on_mtus, mut refs) = MEMO.with_borrow_mut(|memo| {
+        if let Some((not_mtus, refs)) = memo.parsed.get(text) {
+            return (*not_mtus, refs.clone());
+        }
+        let parsed = parse_relative(text);
+        if memo.parsed.len() >= MEMO_LINES {
+            memo.parsed.clear();
+        }
+        memo.parsed.insert(text.into(), parsed.clone());
+        parsed
+    });
+    for r in &mut refs {
+        r.span = span_of(r.span.start, r.span.end);
+    }
+    Citation {
+        text: text.to_string(),
+        span,
+        not_based_on_mtus,
+        refs,
+    }
+}
+
+/// Whether the line says the decision was not based on the MTUS, and its references,
+/// with spans as byte ranges of `text`.
+fn parse_relative(text: &str) -> (bool, Vec<GuidelineRef>) {
+    let span_of = |s, e| Span::new(s, e);
     let p = patterns();
     let not_based_on_mtus = p.not_mtus.is_match(text);
     // Each source mention starts a reference that runs to the next mention.
@@ -345,12 +388,7 @@ pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> 
             });
         }
     }
-    Citation {
-        text: text.to_string(),
-        span,
-        not_based_on_mtus,
-        refs,
-    }
+    (not_based_on_mtus, refs)
 }
 
 /// The chapter number and title (groups 1 and 2 of the `chapter` pattern) of one of its
@@ -456,6 +494,36 @@ mod tests {
         ] {
             assert_eq!(parse_page_range(bad), None, "{bad:?}");
         }
+    }
+
+    /// A line seen before comes from the memo: the same references, with spans mapped
+    /// into the letter it is in now.
+    #[test]
+    fn a_repeated_line_gets_the_spans_of_its_own_letter() {
+        let text = "Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 303; ODG Low Back, MRIs";
+        let first = cite(text);
+        let offset = 1000;
+        let again = parse(text, Span::new(offset, offset + text.len()), &|s, e| {
+            Span::new(s + offset, e + offset)
+        });
+        assert_eq!(first.refs.len(), 2);
+        assert_eq!(again.refs.len(), 2);
+        for (a, b) in first.refs.iter().zip(&again.refs) {
+            assert_eq!(
+                (a.source, a.chapter, &a.title, &a.pages),
+                (b.source, b.chapter, &b.title, &b.pages)
+            );
+            assert_eq!(
+                b.span,
+                Span::new(a.span.start + offset, a.span.end + offset)
+            );
+        }
+        assert_eq!(again.span, Span::new(offset, offset + text.len()));
+        assert_eq!(first.refs[1].source, Source::Odg);
+        assert_eq!(
+            &text[first.refs[1].span.start..first.refs[1].span.end],
+            "ODG Low Back, MRIs"
+        );
     }
 
     #[test]
