@@ -108,7 +108,12 @@ pub fn mentions(
     hits: &mut Vec<Hit>,
 ) -> Vec<Mention> {
     hits.clear();
-    pack.matcher.find(&field.text, hits);
+    if sentences.is_some() {
+        pack.matcher.find(&field.text, hits);
+    } else {
+        // Requests and guideline lines: formulaic, and read without their context.
+        pack.matcher.find_formulaic(&field.text, hits);
+    }
     // One assessment per distinct span (a phrase of several concepts is one target).
     let mut assessed: Vec<Option<usize>> = vec![None; hits.len()];
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();

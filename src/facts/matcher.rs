@@ -29,6 +29,8 @@ pub struct ConceptMatcher {
     pattern_concepts: Vec<Vec<usize>>,
     /// For each pattern, whether it starts with `\b`.
     word_start: Vec<bool>,
+    /// Tells this matcher's entries in the per-thread [`MEMO`] from another's.
+    id: u64,
 }
 
 #[derive(Debug, Default)]
@@ -55,7 +57,24 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    /// The hits of formulaic lines already searched on this thread, by matcher and text.
+    /// Requests ("MRI of the lumbar spine") and guideline lines repeat across a batch.
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::default();
 }
+
+/// Lines up to this many bytes are remembered (a longer one is searched each time).
+const MEMO_MAX_TEXT: usize = 256;
+/// Texts remembered; the memo starts over beyond this, so it stays small.
+const MEMO_TEXTS: usize = 4096;
+
+#[derive(Default)]
+struct Memo {
+    hits: FastMap<u64, FastMap<Box<str>, Box<[Hit]>>>,
+    texts: usize,
+}
+
+/// Numbers matchers for [`MEMO`].
+static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Lowercases ASCII and maps a hyphen to a space: same byte length, so offsets hold.
 pub fn fold(text: &str) -> String {
@@ -149,6 +168,7 @@ impl ConceptMatcher {
             patterns: PatternSet::new(patterns),
             pattern_concepts: pattern_owners,
             word_start,
+            id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -174,6 +194,31 @@ impl ConceptMatcher {
     /// concept is dropped ("red flag" inside "red flags for serious spinal pathology").
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
         SCRATCH.with_borrow_mut(|scratch| self.find_with(text, out, scratch));
+    }
+
+    /// [`ConceptMatcher::find`] for a formulaic line (a request, a guideline line), which
+    /// a batch repeats: its hits are remembered on this thread.
+    pub fn find_formulaic(&self, text: &str, out: &mut Vec<Hit>) {
+        if text.len() > MEMO_MAX_TEXT {
+            return self.find(text, out);
+        }
+        MEMO.with_borrow_mut(|memo| {
+            if let Some(hits) = memo.hits.get(&self.id).and_then(|m| m.get(text)) {
+                out.extend_from_slice(hits);
+                return;
+            }
+            let start = out.len();
+            SCRATCH.with_borrow_mut(|scratch| self.find_with(text, out, scratch));
+            if memo.texts >= MEMO_TEXTS {
+                memo.hits.clear();
+                memo.texts = 0;
+            }
+            memo.texts += 1;
+            memo.hits
+                .entry(self.id)
+                .or_default()
+                .insert(text.into(), out[start..].into());
+        });
     }
 
     fn find_with(&self, text: &str, out: &mut Vec<Hit>, scratch: &mut Scratch) {
@@ -325,5 +370,48 @@ mod tests {
         );
         let got: Vec<_> = hits.iter().map(|h| (h.concept, h.start, h.end)).collect();
         assert_eq!(got, vec![(0, 3, 12), (1, 23, 41)]);
+    }
+
+    /// A remembered line gives what a search gives, appended after what `out` holds, and
+    /// another matcher's hits for the same line are its own.
+    #[test]
+    fn formulaic_lines_are_remembered_per_matcher() {
+        let lumbar = ConceptMatcher::phrases_only(vec![("lumbar spine".into(), vec![0])]).unwrap();
+        let mri = ConceptMatcher::phrases_only(vec![("mri".into(), vec![0])]).unwrap();
+        let line = "MRI of the lumbar spine";
+        let found = |m: &ConceptMatcher| {
+            let mut hits = vec![Hit {
+                concept: 9,
+                start: 0,
+                end: 0,
+            }];
+            m.find_formulaic(line, &mut hits);
+            hits
+        };
+        for _ in 0..2 {
+            let mut want = vec![Hit {
+                concept: 9,
+                start: 0,
+                end: 0,
+            }];
+            lumbar.find(line, &mut want);
+            assert_eq!(found(&lumbar), want);
+            assert_eq!(
+                want[1..],
+                [Hit {
+                    concept: 0,
+                    start: 11,
+                    end: 23
+                }]
+            );
+            assert_eq!(
+                found(&mri)[1..],
+                [Hit {
+                    concept: 0,
+                    start: 0,
+                    end: 3
+                }]
+            );
+        }
     }
 }

@@ -174,7 +174,7 @@ impl Pack {
     /// Classifies a request text: the matching class with the highest priority.
     pub fn classify(&self, request: &str) -> Option<usize> {
         let mut hits = Vec::new();
-        self.matcher.find(request, &mut hits);
+        self.matcher.find_formulaic(request, &mut hits);
         self.classify_hits(&hits)
     }
 
