@@ -2,7 +2,8 @@
 # Whole-process throughput of `imrlint check --format jsonl` against ripgrep searching the
 # same corpus for every vocabulary phrase of the default pack, at 10,000 and 100,000
 # generated letters, same thread count, warm cache. Prints letters/s, MB/s, the ratio to
-# ripgrep and peak RSS. Usage: bench/throughput.sh [THREADS] [SIZES...]
+# ripgrep and peak RSS, each the median of RUNS runs (default 3).
+# Usage: [RUNS=N] bench/throughput.sh [THREADS] [SIZES...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-$(nproc)}
@@ -16,24 +17,41 @@ work=${BENCH_DIR:-$(mktemp -d)}
 phrases="$work/phrases.txt"
 $bin rules phrases > "$phrases"
 
-measure() { # label, command... -> "seconds max_rss_kb"
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -1 )
-  echo "$out"
+runs=${RUNS:-3}
+# Runs a command $runs times; prints "median_seconds min_seconds max_seconds max_rss_kb".
+# Wall times on a shared machine move by a fifth between runs: the median of a few is
+# steadier than any one, and the spread is printed so a reader can judge.
+measure() {
+  local times=() rss=0 s kb out="$work/time.txt"
+  for _ in $(seq "$runs"); do
+    # imrlint exits 1 when it finds errors; `time` then notes the status on a first line.
+    /usr/bin/time -o "$out" -f "%e %M" "$@" > /dev/null 2> /dev/null || true
+    read -r s kb < <(tail -1 "$out")
+    times+=("$s")
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk -v kb="$rss" '{ t[NR] = $1 } END {
+    m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+    printf "%.2f %.2f %.2f %d\n", m, t[1], t[NR], kb }'
 }
 
-printf '%-9s %-8s %10s %9s %8s %12s %9s\n' letters tool seconds letters/s MB/s peak_RSS_MB ratio
+echo "median of $runs runs each (min-max in brackets), $threads threads"
+printf '%-9s %-8s %10s %13s %9s %8s %12s %9s\n' letters tool seconds "(min-max)" letters/s MB/s peak_RSS_MB ratio
 for n in "${sizes[@]}"; do
   dir="$work/corpus-$n"
   [ -d "$dir" ] || target/release/examples/gen-corpus --letters "$n" --out "$dir" 2>/dev/null
   mb=$(du -sm --apparent-size "$dir" | cut -f1)
   # Warm the page cache.
   find "$dir" -name "*.txt" -print0 | xargs -0 cat > /dev/null
-  read -r rg_s rg_kb < <( { /usr/bin/time -f "%e %M" rg -j "$threads" -c -i -F -f "$phrases" "$dir" > /dev/null; } 2>&1 | tail -1 )
-  read -r im_s im_kb < <( { /usr/bin/time -f "%e %M" $bin check --no-config --threads "$threads" --format jsonl "$dir" > /dev/null; } 2>&1 | tail -1 )
+  read -r rg_s rg_lo rg_hi rg_kb < <(measure rg -j "$threads" -c -i -F -f "$phrases" "$dir")
+  read -r im_s im_lo im_hi im_kb < <(measure $bin check --no-config --threads "$threads" --format jsonl "$dir")
   ratio=$(awk -v a="$rg_s" -v b="$im_s" 'BEGIN { printf "%.2f", a / b }')
-  awk -v n="$n" -v s="$rg_s" -v mb="$mb" -v kb="$rg_kb" 'BEGIN { printf "%-9d %-8s %10.2f %9.0f %8.1f %12.1f %9s\n", n, "rg", s, n / s, mb / s, kb / 1024, "1.00" }'
-  awk -v n="$n" -v s="$im_s" -v mb="$mb" -v kb="$im_kb" -v r="$ratio" 'BEGIN { printf "%-9d %-8s %10.2f %9.0f %8.1f %12.1f %9s\n", n, "imrlint", s, n / s, mb / s, kb / 1024, r }'
+  row() { # tool seconds lo hi kb ratio
+    awk -v n="$n" -v tool="$1" -v s="$2" -v lo="$3" -v hi="$4" -v mb="$mb" -v kb="$5" -v r="$6" \
+      'BEGIN { printf "%-9d %-8s %10.2f %13s %9.0f %8.1f %12.1f %9s\n", n, tool, s, "(" lo "-" hi ")", n / s, mb / s, kb / 1024, r }'
+  }
+  row rg "$rg_s" "$rg_lo" "$rg_hi" "$rg_kb" 1.00
+  row imrlint "$im_s" "$im_lo" "$im_hi" "$im_kb" "$ratio"
 done
 # Single letter, including loading the default pack.
 letter=fixtures/layout-a/001-xray-overturned-order-selector.txt
