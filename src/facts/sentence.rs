@@ -68,6 +68,15 @@ pub fn segment(text: &str) -> Vec<Segment> {
     let mut i = 0;
     while i < len {
         let b = bytes[i];
+        if !ACTS_ON[b as usize] {
+            i += 1;
+            continue;
+        }
+        // One space before a letter, the commonest case by far, cuts nothing.
+        if b == b' ' && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            i += 2;
+            continue;
+        }
         match b {
             b'.' | b'!' | b'?' => {
                 if let Some(cut) = sentence_end_cut(text, i) {
@@ -148,6 +157,18 @@ pub fn segment(text: &str) -> Vec<Segment> {
     }
     out
 }
+
+/// The bytes [`segment`] acts on: sentence marks, line breaks, spaces and tabs.
+static ACTS_ON: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let acts = b".!?\n\r \t";
+    while k < acts.len() {
+        t[acts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b')
