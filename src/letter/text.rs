@@ -83,7 +83,10 @@ pub(crate) fn is_page_footer(line: &str) -> bool {
         }
     }
     // At most 70 bytes, then "Page 2 of 4" to the end, its "page" starting a word.
-    (0..=n.min(70)).any(|i| !(i > 0 && word(i - 1)) && page_n(i).and_then(of_m) == Some(n))
+    // Only where a "p" is can "page" start.
+    let head = &b[..b.len().min(71)];
+    memchr::memchr2_iter(b'p', b'P', head)
+        .any(|i| !(i > 0 && word(i - 1)) && page_n(i).and_then(of_m) == Some(n))
 }
 
 /// A cheap test that rules out most lines before [`is_page_footer`] runs: a footer starts
@@ -174,10 +177,32 @@ enum Pushed {
     Footer,
 }
 
+/// `text` without blank characters ([`is_blank_char`]) at either end, and where it starts
+/// in `text`. ASCII white space is trimmed byte by byte; only a line that then starts or
+/// ends with a non-ASCII character (a no-break space, a byte order mark) is trimmed by
+/// character.
+fn trim_blank(text: &str) -> (usize, &str) {
+    let b = text.as_bytes();
+    let ascii_blank = |c: u8| matches!(c, b'\t'..=b'\r' | b' ');
+    let mut s = 0;
+    while s < b.len() && ascii_blank(b[s]) {
+        s += 1;
+    }
+    let mut e = b.len();
+    while e > s && ascii_blank(b[e - 1]) {
+        e -= 1;
+    }
+    let rest = &text[s..e];
+    if s < e && (b[s] >= 0x80 || b[e - 1] >= 0x80) {
+        let lead = rest.len() - rest.trim_start_matches(is_blank_char).len();
+        return (s + lead, rest.trim_matches(is_blank_char));
+    }
+    (s, rest)
+}
+
 fn push_line<'a>(src: &'a str, start: usize, end: usize, out: &mut Vec<Line<'a>>) -> Pushed {
     let raw = &src[start..end];
-    let trimmed_start = raw.len() - raw.trim_start_matches(is_blank_char).len();
-    let text = raw.trim_matches(is_blank_char);
+    let (trimmed_start, text) = trim_blank(raw);
     if text.is_empty() {
         return Pushed::Blank;
     }
@@ -452,6 +477,33 @@ impl Joined {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-wise trim gives what trimming by character gives, non-ASCII blanks and
+    /// text included.
+    #[test]
+    fn lines_are_trimmed_as_by_character() {
+        for raw in [
+            "",
+            " ",
+            "\t x \r",
+            "x",
+            "  Page 2 ",
+            "\u{a0}x\u{a0}",
+            " \u{feff}Summary: ",
+            "caf\u{e9}",
+            "\u{e9} ",
+            " \u{2003}\u{2003}",
+            "\x0b x \x0c",
+            "a \u{a0} b",
+        ] {
+            let lead = raw.len() - raw.trim_start_matches(is_blank_char).len();
+            assert_eq!(
+                trim_blank(raw),
+                (lead, raw.trim_matches(is_blank_char)),
+                "{raw:?}"
+            );
+        }
+    }
 
     #[test]
     fn page_footers_are_the_regex() {
