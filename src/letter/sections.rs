@@ -51,6 +51,14 @@ const MAX_HEADING_LINES: usize = 3;
 pub struct HeadingKeys {
     keys: Vec<String>,
     first: [bool; 128],
+    /// The first six bytes of each key of six or more, as a number: a line's six-letter
+    /// lead is compared with them at once rather than key by key.
+    leads: Vec<u64>,
+}
+
+/// Six bytes as one number.
+fn lead_number(six: &[u8]) -> u64 {
+    six.iter().fold(0, |n, &b| (n << 8) | u64::from(b))
 }
 
 impl HeadingKeys {
@@ -62,7 +70,12 @@ impl HeadingKeys {
                 first[usize::from(b)] = true;
             }
         }
-        HeadingKeys { keys, first }
+        let leads = keys
+            .iter()
+            .filter(|k| k.len() >= 6)
+            .map(|k| lead_number(&k.as_bytes()[..6]))
+            .collect();
+        HeadingKeys { keys, first, leads }
     }
 }
 
@@ -187,7 +200,14 @@ fn match_at(
         if *n > 0 && !wanted.first[usize::from(lead[0])] {
             return None;
         }
-        if !keys.iter().any(|k| k.as_bytes().starts_with(&lead[..*n])) {
+        let possible = if *n == 6 {
+            // A key starts with six bytes only if it has six or more.
+            let lead = lead_number(lead);
+            wanted.leads.contains(&lead)
+        } else {
+            keys.iter().any(|k| k.as_bytes().starts_with(&lead[..*n]))
+        };
+        if !possible {
             return None;
         }
     } else {
