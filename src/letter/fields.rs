@@ -106,11 +106,18 @@ pub(crate) fn header_key_re() -> &'static Regex {
 /// Reads "Key: value" pairs (several may share a line) into the header.
 pub fn read_header(block: &Field, header: &mut Header) {
     let keys: Vec<_> = header_key_re().find_iter(&block.text).collect();
+    let mut key = String::new();
     for (k, whole) in keys.iter().enumerate() {
-        // The key is the match without its colon.
-        let key = crate::re::trim_space_end(&whole.as_str()[..whole.as_str().len() - 1])
-            .to_ascii_lowercase();
-        let key: String = key.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The key is the match without its colon, lower case, single spaced.
+        key.clear();
+        let label = crate::re::trim_space_end(&whole.as_str()[..whole.as_str().len() - 1]);
+        for word in label.split_whitespace() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.push_str(word);
+        }
+        key.make_ascii_lowercase();
         let vstart = whole.end();
         let vend = keys
             .get(k + 1)
@@ -123,18 +130,19 @@ pub fn read_header(block: &Field, header: &mut Header) {
             continue;
         }
         let (s, e) = (vstart + lead, vstart + lead + value.len());
-        let field = Field::plain(value, block.source_span(s, e));
+        // Made only for the keys whose value is kept as text.
+        let field = || Some(Field::plain(value, block.source_span(s, e)));
         let date = || find_date(block, s).filter(|d| d.span.start < block.source_span(e, e).start);
         match key.as_str() {
-            "case number" | "imr case number" => header.case_number = Some(field),
+            "case number" | "imr case number" => header.case_number = field(),
             "date assigned" => header.date_assigned = date(),
             "date of injury" => header.date_of_injury = date(),
             "decision date" => header.decision_date = date(),
             "ur denial date" => header.ur_denial_date = date(),
-            "priority" => header.priority = Some(field),
+            "priority" => header.priority = field(),
             "application received" => header.application_received = date(),
             k if k.starts_with("treatment(s) in dispute") => {
-                header.treatments_in_dispute = Some(field)
+                header.treatments_in_dispute = field()
             }
             _ => {}
         }
