@@ -586,6 +586,54 @@ fn completed_counts(
 }
 
 /// Region, side, visit counts and conclusion of one item.
+/// What a request line says of side, visits and quantity.
+#[derive(Clone, Copy)]
+struct RequestNumbers {
+    side: Option<Side>,
+    visits: Option<f64>,
+    quantity: Option<f64>,
+}
+
+thread_local! {
+    /// [`RequestNumbers`] of request lines already read on this thread: requests are
+    /// formulaic ("Physical therapy, 12 sessions"), and a batch repeats them.
+    static REQUEST_NUMBERS: std::cell::RefCell<crate::fasthash::FastMap<Box<str>, RequestNumbers>> =
+        Default::default();
+}
+
+/// Request lines remembered; the memo starts over beyond this.
+const REQUEST_MEMO_LINES: usize = 4096;
+
+fn request_numbers(text: &str) -> RequestNumbers {
+    REQUEST_NUMBERS.with_borrow_mut(|memo| {
+        if let Some(n) = memo.get(text) {
+            return *n;
+        }
+        let sides: Vec<Side> = num_patterns()
+            .side
+            .captures_iter(text)
+            .map(|c| side_of(&c[1]))
+            .collect();
+        let side = match (sides.contains(&Side::Left), sides.contains(&Side::Right)) {
+            (true, true) => Some(Side::Both),
+            (true, false) if !sides.contains(&Side::Both) => Some(Side::Left),
+            (false, true) if !sides.contains(&Side::Both) => Some(Side::Right),
+            _ if sides.contains(&Side::Both) => Some(Side::Both),
+            _ => None,
+        };
+        let n = RequestNumbers {
+            side,
+            visits: requested_visits(text),
+            quantity: requested_quantity(text),
+        };
+        if memo.len() >= REQUEST_MEMO_LINES {
+            memo.clear();
+        }
+        memo.insert(text.into(), n);
+        n
+    })
+}
+
 fn item_numbers(
     item: &crate::letter::Item,
     pack: &Pack,
@@ -608,20 +656,10 @@ fn item_numbers(
             .collect(),
     };
     f.region = f.request_regions.first().copied();
-    let sides: Vec<Side> = p
-        .side
-        .captures_iter(&item.request.text)
-        .map(|c| side_of(&c[1]))
-        .collect();
-    f.side = match (sides.contains(&Side::Left), sides.contains(&Side::Right)) {
-        (true, true) => Some(Side::Both),
-        (true, false) if !sides.contains(&Side::Both) => Some(Side::Left),
-        (false, true) if !sides.contains(&Side::Both) => Some(Side::Right),
-        _ if sides.contains(&Side::Both) => Some(Side::Both),
-        _ => None,
-    };
-    f.visits_requested = requested_visits(&item.request.text);
-    f.quantity_requested = requested_quantity(&item.request.text);
+    let numbers = request_numbers(&item.request.text);
+    f.side = numbers.side;
+    f.visits_requested = numbers.visits;
+    f.quantity_requested = numbers.quantity;
     if let Some(k) = class {
         let of_modality = |counts: &[(f64, usize)]| {
             counts
@@ -695,6 +733,32 @@ fn conclusion(pack: &Pack, hits: &[Hit]) -> Option<(Conclusion, usize, usize)> {
 #[cfg(test)]
 mod number_tests {
     use super::*;
+
+    /// Remembered request lines keep their own side, visits and quantity.
+    #[test]
+    fn request_lines_read_again_say_the_same() {
+        let lines = [
+            (
+                "Physical therapy, left knee, 12 sessions",
+                Some(Side::Left),
+                Some(12.0),
+                None,
+            ),
+            ("MRI of the right shoulder", Some(Side::Right), None, None),
+            ("Tramadol 50 mg #60", None, None, Some(60.0)),
+            ("Bilateral knee x-rays", Some(Side::Both), None, None),
+        ];
+        for _ in 0..2 {
+            for (text, side, visits, quantity) in lines {
+                let n = request_numbers(text);
+                assert_eq!(
+                    (n.side, n.visits, n.quantity),
+                    (side, visits, quantity),
+                    "{text}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn visit_counts_as_written() {

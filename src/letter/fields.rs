@@ -141,9 +141,7 @@ pub fn read_header(block: &Field, header: &mut Header) {
             "ur denial date" => header.ur_denial_date = date(),
             "priority" => header.priority = field(),
             "application received" => header.application_received = date(),
-            k if k.starts_with("treatment(s) in dispute") => {
-                header.treatments_in_dispute = field()
-            }
+            k if k.starts_with("treatment(s) in dispute") => header.treatments_in_dispute = field(),
             _ => {}
         }
     }
