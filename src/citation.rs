@@ -268,36 +268,17 @@ fn ascii_page_items(list: &str) -> impl Iterator<Item = PageRange> + '_ {
     })
 }
 
-/// Citation lines already parsed on this thread, by text, with their spans relative to
-/// the text. Guideline lines are formulaic ("Decision based on MTUS ACOEM Chapter 12 Low
-/// Back Complaints Page(s): 303-304"), so a batch repeats a few hundred of them.
-struct Memo {
-    parsed: crate::fasthash::FastMap<Box<str>, (bool, Vec<GuidelineRef>)>,
-}
-
-/// Distinct lines kept; the memo starts over beyond this (a batch of one-off lines
-/// must not grow it without bound).
-const MEMO_LINES: usize = 4096;
-
 thread_local! {
-    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo {
-        parsed: Default::default(),
-    });
+    /// Citation lines already parsed on this thread (see [`crate::memo`]), with their
+    /// spans relative to the line.
+    static MEMO: std::cell::RefCell<crate::memo::LineMemo<(bool, Vec<GuidelineRef>)>> =
+        Default::default();
 }
 
 /// Parses a guideline line. `span_of` maps a byte range of `text` to a source span.
 pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> Citation {
-    let (not_based_on_mtus, mut refs) = MEMO.with_borrow_mut(|memo| {
-        if let Some((not_mtus, refs)) = memo.parsed.get(text) {
-            return (*not_mtus, refs.clone());
-        }
-        let parsed = parse_relative(text);
-        if memo.parsed.len() >= MEMO_LINES {
-            memo.parsed.clear();
-        }
-        memo.parsed.insert(text.into(), parsed.clone());
-        parsed
-    });
+    let (not_based_on_mtus, mut refs) =
+        MEMO.with_borrow_mut(|memo| memo.get_or_read(text, || parse_relative(text)).clone());
     for r in &mut refs {
         r.span = span_of(r.span.start, r.span.end);
     }

@@ -10,6 +10,7 @@ pub mod facts;
 pub mod fasthash;
 pub mod input;
 pub mod letter;
+pub mod memo;
 pub mod negex_eval;
 pub mod pdf;
 pub mod re;

@@ -595,43 +595,33 @@ struct RequestNumbers {
 }
 
 thread_local! {
-    /// [`RequestNumbers`] of request lines already read on this thread: requests are
-    /// formulaic ("Physical therapy, 12 sessions"), and a batch repeats them.
-    static REQUEST_NUMBERS: std::cell::RefCell<crate::fasthash::FastMap<Box<str>, RequestNumbers>> =
+    /// [`RequestNumbers`] of request lines already read on this thread (see [`crate::memo`]).
+    static REQUEST_NUMBERS: std::cell::RefCell<crate::memo::LineMemo<RequestNumbers>> =
         Default::default();
 }
 
-/// Request lines remembered; the memo starts over beyond this.
-const REQUEST_MEMO_LINES: usize = 4096;
-
 fn request_numbers(text: &str) -> RequestNumbers {
-    REQUEST_NUMBERS.with_borrow_mut(|memo| {
-        if let Some(n) = memo.get(text) {
-            return *n;
-        }
-        let sides: Vec<Side> = num_patterns()
-            .side
-            .captures_iter(text)
-            .map(|c| side_of(&c[1]))
-            .collect();
-        let side = match (sides.contains(&Side::Left), sides.contains(&Side::Right)) {
-            (true, true) => Some(Side::Both),
-            (true, false) if !sides.contains(&Side::Both) => Some(Side::Left),
-            (false, true) if !sides.contains(&Side::Both) => Some(Side::Right),
-            _ if sides.contains(&Side::Both) => Some(Side::Both),
-            _ => None,
-        };
-        let n = RequestNumbers {
-            side,
-            visits: requested_visits(text),
-            quantity: requested_quantity(text),
-        };
-        if memo.len() >= REQUEST_MEMO_LINES {
-            memo.clear();
-        }
-        memo.insert(text.into(), n);
-        n
-    })
+    REQUEST_NUMBERS.with_borrow_mut(|memo| *memo.get_or_read(text, || read_request_numbers(text)))
+}
+
+fn read_request_numbers(text: &str) -> RequestNumbers {
+    let sides: Vec<Side> = num_patterns()
+        .side
+        .captures_iter(text)
+        .map(|c| side_of(&c[1]))
+        .collect();
+    let side = match (sides.contains(&Side::Left), sides.contains(&Side::Right)) {
+        (true, true) => Some(Side::Both),
+        (true, false) if !sides.contains(&Side::Both) => Some(Side::Left),
+        (false, true) if !sides.contains(&Side::Both) => Some(Side::Right),
+        _ if sides.contains(&Side::Both) => Some(Side::Both),
+        _ => None,
+    };
+    RequestNumbers {
+        side,
+        visits: requested_visits(text),
+        quantity: requested_quantity(text),
+    }
 }
 
 fn item_numbers(

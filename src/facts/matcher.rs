@@ -7,6 +7,7 @@ pub use super::literals::fold_bytes;
 use super::patterns::{Ends, Pattern, PatternSet};
 use super::scan::{StringSet, Trigrams};
 use crate::fasthash::FastMap;
+use crate::memo::LineMemo;
 use crate::re::is_regex_word_byte;
 
 /// A concept match in a text: byte range and concept index.
@@ -57,21 +58,13 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
-    /// The hits of formulaic lines already searched on this thread, by matcher and text.
-    /// Requests ("MRI of the lumbar spine") and guideline lines repeat across a batch.
-    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::default();
+    /// The hits of formulaic lines already searched on this thread (see
+    /// [`crate::memo`]), by matcher.
+    static MEMO: std::cell::RefCell<FastMap<u64, LineMemo<Box<[Hit]>>>> = Default::default();
 }
 
 /// Lines up to this many bytes are remembered (a longer one is searched each time).
 const MEMO_MAX_TEXT: usize = 256;
-/// Texts remembered; the memo starts over beyond this, so it stays small.
-const MEMO_TEXTS: usize = 4096;
-
-#[derive(Default)]
-struct Memo {
-    hits: FastMap<u64, FastMap<Box<str>, Box<[Hit]>>>,
-    texts: usize,
-}
 
 /// Numbers matchers for [`MEMO`].
 static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -203,21 +196,12 @@ impl ConceptMatcher {
             return self.find(text, out);
         }
         MEMO.with_borrow_mut(|memo| {
-            if let Some(hits) = memo.hits.get(&self.id).and_then(|m| m.get(text)) {
-                out.extend_from_slice(hits);
-                return;
-            }
             let start = out.len();
-            SCRATCH.with_borrow_mut(|scratch| self.find_with(text, out, scratch));
-            if memo.texts >= MEMO_TEXTS {
-                memo.hits.clear();
-                memo.texts = 0;
-            }
-            memo.texts += 1;
-            memo.hits
-                .entry(self.id)
-                .or_default()
-                .insert(text.into(), out[start..].into());
+            let hits = memo.entry(self.id).or_default().get_or_read(text, || {
+                SCRATCH.with_borrow_mut(|scratch| self.find_with(text, out, scratch));
+                out.split_off(start).into()
+            });
+            out.extend_from_slice(hits);
         });
     }
 
