@@ -52,8 +52,22 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
     // Two extractors: pdf-extract lays text out by position, but loses lines on some
     // producers (Ghostscript output, for one); lopdf's reader follows the text operators.
     // The one that recovers more text wins.
-    let pages = quietly(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    // pdf-extract looks up inherited page attributes by following Parent references
+    // without noticing a loop, and would never return on a page tree that has one.
+    let loops =
+        quietly(|| pdf_extract::Document::load_mem(bytes).is_ok_and(|doc| page_tree_loops(&doc)))
+            .unwrap_or(false);
     let simple = quietly(|| operator_text(bytes)).ok().flatten();
+    if loops {
+        return match simple {
+            Some(pages) if visible(&pages) > 0 => Ok(pages.join("\x0c")),
+            _ => Err(problem(
+                "format/pdf-unreadable",
+                "the PDF could not be read: its page tree loops (a page is listed as its own ancestor), so the file is corrupt".into(),
+            )),
+        };
+    }
+    let pages = quietly(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
     let pages = match (pages, simple) {
         (Ok(Ok(a)), Some(b)) if visible(&b) > visible(&a) => Ok(Ok(b)),
         (Err(_) | Ok(Err(_)), Some(b)) if visible(&b) > 0 => Ok(Ok(b)),
@@ -92,6 +106,25 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
         ));
     }
     Ok(text)
+}
+
+/// Whether a page's chain of Parent references comes back to a page or node already on it.
+fn page_tree_loops(doc: &pdf_extract::Document) -> bool {
+    doc.get_pages().values().any(|&page| {
+        let mut seen = std::collections::HashSet::new();
+        let mut id = page;
+        while seen.insert(id) {
+            let parent = doc
+                .get_dictionary(id)
+                .and_then(|d| d.get(b"Parent"))
+                .and_then(|p| p.as_reference());
+            match parent {
+                Ok(p) => id = p,
+                Err(_) => return false,
+            }
+        }
+        true
+    })
 }
 
 /// Characters other than white space, over all pages.
@@ -136,6 +169,35 @@ mod tests {
         assert!(!is_pdf(b"Letter text that mentions %PDF but no header."));
         let late = [vec![b' '; 1024], b"%PDF-1.4".to_vec()].concat();
         assert!(!is_pdf(&late));
+    }
+
+    /// Found by fuzzing: a page that is its own parent kept pdf-extract looking for an
+    /// inherited attribute forever. Now the file is a located error and the batch goes on.
+    #[test]
+    fn a_page_tree_that_loops_is_read_without_hanging() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/pdf/201-c-mri-upheld-after-rationale.pdf"
+        );
+        let mut doc = pdf_extract::Document::load(path).unwrap();
+        let first = *doc.get_pages().values().next().unwrap();
+        assert!(!page_tree_loops(&doc));
+        // The page's own attributes move to its parent, so looking them up must climb.
+        doc.get_dictionary_mut(first)
+            .unwrap()
+            .set("Parent", pdf_extract::Object::Reference(first));
+        doc.get_dictionary_mut(first).unwrap().remove(b"MediaBox");
+        assert!(page_tree_loops(&doc));
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(extract_text(&bytes)));
+        let e = receive
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("extraction returns")
+            .expect_err("neither extractor reads a page tree that loops");
+        assert_eq!(e.code, "format/pdf-unreadable");
+        assert!(e.message.contains("page tree loops"), "{}", e.message);
     }
 
     #[test]
