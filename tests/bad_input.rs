@@ -221,3 +221,44 @@ fn a_pdf_that_crashes_the_extractor_is_a_finding() {
     assert_eq!(first["findings"][0]["kind"], "format");
     assert_eq!(first["findings"][0]["severity"], "error");
 }
+
+/// Found by the `pdf` fuzz target: a page listed as its own parent kept one extractor
+/// climbing the page tree forever. The file is now a located error; the batch goes on.
+#[test]
+fn a_pdf_whose_page_tree_loops_is_a_finding_not_a_hang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut doc = pdf_extract::Document::load(
+        root().join("fixtures/pdf/201-c-mri-upheld-after-rationale.pdf"),
+    )
+    .unwrap();
+    let page = *doc.get_pages().values().next().unwrap();
+    let dict = doc.get_dictionary_mut(page).unwrap();
+    dict.set("Parent", pdf_extract::Object::Reference(page));
+    dict.remove(b"MediaBox");
+    doc.save(tmp.path().join("looped.pdf")).unwrap();
+    std::fs::copy(root().join(GOOD), tmp.path().join("good.txt")).unwrap();
+    let out = imrlint()
+        .args(["check", "--no-config", "--format", "jsonl"])
+        .arg(tmp.path())
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "not killed by the timeout");
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let f = finding_of(&lines, "looped.pdf");
+    assert_eq!(f["rule"], "format/pdf-unreadable");
+    assert!(
+        f["message"].as_str().unwrap().contains("page tree loops"),
+        "{f}"
+    );
+    let good = lines
+        .iter()
+        .find(|l| l["path"].as_str().is_some_and(|p| p.ends_with("good.txt")))
+        .expect("the good letter is reported");
+    assert!(!good["findings"].as_array().unwrap().is_empty());
+    assert_eq!(lines.last().unwrap()["summary"]["files"], 2);
+}
