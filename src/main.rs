@@ -384,6 +384,11 @@ fn run_assert(a: AssertArgs) -> Result<u8, String> {
     Ok(0)
 }
 
+/// The text of an optional field, empty when it is absent.
+fn text_of(f: &Option<imrlint::letter::Field>) -> &str {
+    f.as_ref().map(|f| f.text.as_str()).unwrap_or_default()
+}
+
 fn run_facts(a: FactsArgs) -> Result<u8, String> {
     let pack = load_pack(&a.pack)?;
     let r = check_path(&a.file, &pack);
@@ -393,7 +398,8 @@ fn run_facts(a: FactsArgs) -> Result<u8, String> {
     let facts = imrlint::facts::extract::extract(case, &pack);
     let idx = imrlint::span::LineIndex::new(&r.source);
     let mut rows = Vec::new();
-    let mut push = |section: String, m: &imrlint::facts::extract::Mention| {
+    // `text`: the text of the part of the letter the mention was found in.
+    let mut push = |section: String, text: &str, m: &imrlint::facts::extract::Mention| {
         let concept = &pack.concepts[m.concept].id;
         if !a.concept.is_empty() && !a.concept.contains(concept) {
             return;
@@ -402,7 +408,7 @@ fn run_facts(a: FactsArgs) -> Result<u8, String> {
         rows.push(serde_json::json!({
             "section": section,
             "concept": concept,
-            "text": m.text,
+            "text": text.get(m.local.0..m.local.1).unwrap_or_default(),
             "status": m.status,
             "trigger": m.trigger.as_ref().map(|t| &t.0),
             "line": line,
@@ -412,20 +418,29 @@ fn run_facts(a: FactsArgs) -> Result<u8, String> {
         }));
     };
     for m in &facts.summary {
-        push("summary".into(), m);
+        push("summary".into(), text_of(&case.summary), m);
     }
     for m in &facts.documents {
-        push("documents".into(), m);
+        push("documents".into(), text_of(&case.documents_reviewed), m);
     }
-    for (i, f) in facts.items.iter().enumerate() {
+    for (i, (f, item)) in facts.items.iter().zip(&case.items).enumerate() {
         for m in &f.request {
-            push(format!("item {} request", i + 1), m);
+            push(format!("item {} request", i + 1), &item.request.text, m);
         }
+        let guideline = item.reviewer_guideline.as_ref().map(|g| g.text.as_str());
         for m in &f.guideline {
-            push(format!("item {} guideline", i + 1), m);
+            push(
+                format!("item {} guideline", i + 1),
+                guideline.unwrap_or_default(),
+                m,
+            );
         }
         for m in &f.rationale {
-            push(format!("item {} rationale", i + 1), m);
+            push(
+                format!("item {} rationale", i + 1),
+                text_of(&item.rationale),
+                m,
+            );
         }
     }
     match a.format {

@@ -25,13 +25,12 @@ pub enum Side {
 #[derive(Debug, Clone, Serialize)]
 pub struct Mention {
     pub concept: usize,
-    /// The matched words as written.
-    pub text: String,
     pub span: Span,
     pub status: Status,
     /// The context trigger that decided the status, and where it is.
     pub trigger: Option<(String, Span)>,
-    /// Byte range in the text of the part of the letter it was found in.
+    /// Byte range in the text of the part of the letter it was found in (the matched
+    /// words as written: `field.text[local.0..local.1]`).
     #[serde(skip)]
     pub local: (usize, usize),
 }
@@ -138,7 +137,6 @@ pub fn mentions(
             let a = assessed[k].and_then(|r| assessments.get(r));
             Mention {
                 concept: h.concept,
-                text: field.text[h.start..h.end].to_string(),
                 span: field.source_span(h.start, h.end),
                 status: a.map(|a| a.status).unwrap_or(Status::Present),
                 trigger: a
