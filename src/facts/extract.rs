@@ -131,13 +131,15 @@ pub fn mentions(
         }
         None => Vec::new(),
     };
+    // Hits come in order of start.
+    let mut cursor = 0;
     hits.iter()
         .enumerate()
         .map(|(k, h)| {
             let a = assessed[k].and_then(|r| assessments.get(r));
             Mention {
                 concept: h.concept,
-                span: field.source_span(h.start, h.end),
+                span: field.source_span_after(&mut cursor, h.start, h.end),
                 status: a.map(|a| a.status).unwrap_or(Status::Present),
                 trigger: a
                     .and_then(|a| a.trigger.as_ref())

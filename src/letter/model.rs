@@ -43,6 +43,15 @@ impl Field {
             None => self.span,
         }
     }
+
+    /// [`Field::source_span`] for ranges taken in order of start (see
+    /// [`Joined::source_span_after`]).
+    pub fn source_span_after(&self, cursor: &mut usize, start: usize, end: usize) -> Span {
+        match &self.joined {
+            Some(j) => j.source_span_after(cursor, start, end),
+            None => self.span,
+        }
+    }
 }
 
 /// A value read from the letter, with where it was read.

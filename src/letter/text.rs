@@ -422,6 +422,36 @@ impl Joined {
         Span::new(s, e.max(s))
     }
 
+    /// [`Joined::source_span`] for ranges taken in order of start (a field's mentions):
+    /// `cursor` (0 at first) remembers the segment the last one started in, so the search
+    /// walks forward from there instead of starting over.
+    pub fn source_span_after(&self, cursor: &mut usize, start: usize, end: usize) -> Span {
+        let segs = &self.segments;
+        let reaches = |i: usize, off: usize| segs[i].at + segs[i].len > off;
+        // The walk below needs a non-empty range and a cursor at or before its segment.
+        if segs.is_empty()
+            || start >= end
+            || *cursor > segs.len()
+            || (*cursor > 0 && reaches(*cursor - 1, start))
+        {
+            return self.source_span(start, end);
+        }
+        let mut i = *cursor;
+        while i < segs.len() && !reaches(i, start) {
+            i += 1;
+        }
+        *cursor = i;
+        // Every segment before `i` ends at or before `start`, so before `end` too.
+        let mut j = i;
+        while j < segs.len() && segs[j].at + segs[j].len < end {
+            j += 1;
+        }
+        let (i, j) = (i.min(segs.len() - 1), j.min(segs.len() - 1));
+        let s = segs[i].source_at(start.saturating_sub(segs[i].at));
+        let e = segs[j].source_at(end.saturating_sub(segs[j].at));
+        Span::new(s, e.max(s))
+    }
+
     fn source_offset(&self, off: usize, is_end: bool) -> usize {
         // The segment containing `off`; an end offset that falls on a segment boundary
         // belongs to the earlier segment, so spans never swallow the line break.
@@ -477,6 +507,46 @@ impl Joined {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Walking forward from the last mention's segment maps every range as the search
+    /// from scratch does, in order or not, across line joins, mended hyphens and
+    /// typographic characters.
+    #[test]
+    fn spans_mapped_in_order_match_spans_mapped_alone() {
+        let src = "Low back pain with radi-\nculopathy;\u{201c}no\u{201d} red\n   flags noted.\nPlan: MRI.";
+        let lines = content_lines(src);
+        let j = Joined::from_lines(&lines);
+        let n = j.text.len();
+        let mut ranges = Vec::new();
+        for s in 0..=n {
+            for e in s..=n.min(s + 12) {
+                if j.text.is_char_boundary(s) && j.text.is_char_boundary(e) {
+                    ranges.push((s, e));
+                }
+            }
+        }
+        let mut cursor = 0;
+        for &(s, e) in &ranges {
+            assert_eq!(
+                j.source_span_after(&mut cursor, s, e),
+                j.source_span(s, e),
+                "{s}..{e}"
+            );
+        }
+        // Out of order: the cursor is behind or ahead of the range's segment.
+        for &(s, e) in ranges.iter().rev().step_by(7) {
+            assert_eq!(
+                j.source_span_after(&mut cursor, s, e),
+                j.source_span(s, e),
+                "{s}..{e}"
+            );
+        }
+        let empty = Joined::default();
+        assert_eq!(
+            empty.source_span_after(&mut 0, 0, 3),
+            empty.source_span(0, 3)
+        );
+    }
 
     /// The byte-wise trim gives what trimming by character gives, non-ASCII blanks and
     /// text included.
