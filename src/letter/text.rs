@@ -141,18 +141,33 @@ fn drop_running_lines<'a>(lines: Vec<Line<'a>>, boundaries: &[usize]) -> Vec<Lin
     if boundaries.len() <= 2 {
         return lines;
     }
-    // Within two lines of a page boundary, on either side.
-    let at_edge = |i: usize| boundaries.iter().any(|&b| i + 2 >= b && i < b + 2);
+    // Within two lines of a page boundary, on either side; and the first line of a page.
+    let mut edge = vec![false; lines.len()];
+    let mut top = vec![false; lines.len()];
+    for &b in boundaries {
+        let near = b.saturating_sub(2)..(b + 2).min(lines.len());
+        if let Some(run) = edge.get_mut(near) {
+            run.fill(true);
+        }
+        if let Some(t) = top.get_mut(b) {
+            *t = true;
+        }
+    }
     // Occurrences near page edges, and as the very first line of a page: a line that
     // opens two pages is a running header even in a two-page letter.
-    let mut counts = std::collections::HashMap::new();
-    for (i, l) in lines.iter().enumerate() {
-        if at_edge(i) && l.text.chars().count() <= RUNNING_MAX_CHARS {
-            let c = counts
-                .entry(running_key(l.text))
-                .or_insert((0usize, 0usize));
+    let keys: Vec<Option<String>> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            (edge[i] && l.text.chars().count() <= RUNNING_MAX_CHARS).then(|| running_key(l.text))
+        })
+        .collect();
+    let mut counts: crate::fasthash::FastMap<&str, (usize, usize)> = Default::default();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(k) = key {
+            let c = counts.entry(k.as_str()).or_insert((0, 0));
             c.0 += 1;
-            c.1 += usize::from(boundaries.contains(&i));
+            c.1 += usize::from(top[i]);
         }
     }
     lines
@@ -160,10 +175,17 @@ fn drop_running_lines<'a>(lines: Vec<Line<'a>>, boundaries: &[usize]) -> Vec<Lin
         .enumerate()
         .filter(|(i, l)| {
             // The letterhead's first appearance, at the top of the letter, is content.
-            if *i < 3 || !at_edge(*i) {
+            if *i < 3 || !edge[*i] {
                 return true;
             }
-            let (near, tops) = counts.get(&running_key(l.text)).copied().unwrap_or((0, 0));
+            let (near, tops) = match &keys[*i] {
+                Some(k) => counts.get(k.as_str()).copied().unwrap_or((0, 0)),
+                // A long line is not counted itself; a short one may share its key.
+                None => counts
+                    .get(running_key(l.text).as_str())
+                    .copied()
+                    .unwrap_or((0, 0)),
+            };
             near < RUNNING_MIN_REPEATS && tops < 2
         })
         .map(|(_, l)| l)
