@@ -76,15 +76,18 @@ pub struct CaseFacts {
 
 impl CaseFacts {
     /// The mentions a scope covers for item `i`.
-    pub fn scope(&self, scope: Scope, i: usize) -> Box<dyn Iterator<Item = &Mention> + '_> {
+    pub fn scope(&self, scope: Scope, i: usize) -> impl Iterator<Item = &Mention> + '_ {
         let item = self.items.get(i);
-        match scope {
-            Scope::Record => Box::new(self.summary.iter().chain(self.documents.iter())),
-            Scope::Summary => Box::new(self.summary.iter()),
-            Scope::Request => Box::new(item.into_iter().flat_map(|f| f.request.iter())),
-            Scope::Rationale => Box::new(item.into_iter().flat_map(|f| f.rationale.iter())),
-            Scope::Guideline => Box::new(item.into_iter().flat_map(|f| f.guideline.iter())),
-        }
+        let none: &[Mention] = &[];
+        // Every scope is one or two lists: no boxed iterator to allocate per rule condition.
+        let (first, second): (&[Mention], &[Mention]) = match scope {
+            Scope::Record => (&self.summary, &self.documents),
+            Scope::Summary => (&self.summary, none),
+            Scope::Request => (item.map_or(none, |f| &f.request), none),
+            Scope::Rationale => (item.map_or(none, |f| &f.rationale), none),
+            Scope::Guideline => (item.map_or(none, |f| &f.guideline), none),
+        };
+        first.iter().chain(second)
     }
 }
 
