@@ -278,7 +278,7 @@ thread_local! {
 /// Parses a guideline line. `span_of` maps a byte range of `text` to a source span.
 pub fn parse(text: &str, span: Span, span_of: &dyn Fn(usize, usize) -> Span) -> Citation {
     let (not_based_on_mtus, mut refs) =
-        MEMO.with_borrow_mut(|memo| memo.get_or_read(text, || parse_relative(text)).clone());
+        MEMO.with_borrow_mut(|memo| memo.read(text, || parse_relative(text), Clone::clone));
     for r in &mut refs {
         r.span = span_of(r.span.start, r.span.end);
     }

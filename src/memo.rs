@@ -5,7 +5,8 @@
 
 use crate::fasthash::FastMap;
 
-/// Values of up to [`LineMemo::LINES`] distinct lines, by text.
+/// Values of up to [`LineMemo::LINES`] distinct lines of up to [`LineMemo::MAX_LINE`]
+/// bytes, by text.
 pub struct LineMemo<V> {
     values: FastMap<Box<str>, V>,
 }
@@ -22,27 +23,30 @@ impl<V> LineMemo<V> {
     /// Lines kept; the memo starts over beyond this, so that a batch of one-off lines
     /// does not grow it without bound.
     pub const LINES: usize = 4096;
+    /// Longer lines are read each time and not kept: formulaic lines are short, and a
+    /// malformed letter's one huge "line" must not be stored thousands of times over.
+    pub const MAX_LINE: usize = 256;
 
-    /// The value remembered for `line`.
-    pub fn get(&self, line: &str) -> Option<&V> {
-        self.values.get(line)
-    }
-
-    /// Remembers `value` for `line`.
-    pub fn insert(&mut self, line: &str, value: V) {
+    /// Calls `with` on the value of `line`, which `read` makes the first time.
+    pub fn read<R>(
+        &mut self,
+        line: &str,
+        read: impl FnOnce() -> V,
+        with: impl FnOnce(&V) -> R,
+    ) -> R {
+        if line.len() > Self::MAX_LINE {
+            return with(&read());
+        }
+        if let Some(v) = self.values.get(line) {
+            return with(v);
+        }
+        let value = read();
+        let r = with(&value);
         if self.values.len() >= Self::LINES {
             self.values.clear();
         }
         self.values.insert(line.into(), value);
-    }
-
-    /// The value remembered for `line`, computed by `read` the first time.
-    pub fn get_or_read(&mut self, line: &str, read: impl FnOnce() -> V) -> &V {
-        if !self.values.contains_key(line) {
-            let value = read();
-            self.insert(line, value);
-        }
-        &self.values[line]
+        r
     }
 }
 
@@ -55,17 +59,29 @@ mod tests {
         let mut memo = LineMemo::default();
         let mut reads = 0;
         for _ in 0..3 {
-            let v = *memo.get_or_read("MRI of the lumbar spine", || {
+            let read = || {
                 reads += 1;
                 7
-            });
-            assert_eq!(v, 7);
+            };
+            assert_eq!(memo.read("MRI of the lumbar spine", read, |v| *v), 7);
         }
         assert_eq!(reads, 1);
         for k in 0..LineMemo::<u32>::LINES + 10 {
-            memo.insert(&format!("line {k}"), 1);
+            memo.read(&format!("line {k}"), || 1, |_| ());
         }
         assert!(memo.values.len() <= LineMemo::<u32>::LINES);
-        assert_eq!(memo.get("line 0"), None);
+        assert!(!memo.values.contains_key("line 0"));
+        // A long line is read every time and never kept.
+        let long = "x".repeat(LineMemo::<u32>::MAX_LINE + 1);
+        let mut long_reads = 0;
+        for _ in 0..2 {
+            let read = || {
+                long_reads += 1;
+                2
+            };
+            assert_eq!(memo.read(&long, read, |v| *v), 2);
+        }
+        assert_eq!(long_reads, 2);
+        assert!(!memo.values.contains_key(long.as_str()));
     }
 }

@@ -588,7 +588,6 @@ fn completed_counts(
     out
 }
 
-/// Region, side, visit counts and conclusion of one item.
 /// What a request line says of side, visits and quantity.
 #[derive(Clone, Copy)]
 struct RequestNumbers {
@@ -604,7 +603,7 @@ thread_local! {
 }
 
 fn request_numbers(text: &str) -> RequestNumbers {
-    REQUEST_NUMBERS.with_borrow_mut(|memo| *memo.get_or_read(text, || read_request_numbers(text)))
+    REQUEST_NUMBERS.with_borrow_mut(|memo| memo.read(text, || read_request_numbers(text), |n| *n))
 }
 
 fn read_request_numbers(text: &str) -> RequestNumbers {
@@ -627,6 +626,7 @@ fn read_request_numbers(text: &str) -> RequestNumbers {
     }
 }
 
+/// Region, side, visit counts and conclusion of one item.
 fn item_numbers(
     item: &crate::letter::Item,
     pack: &Pack,

@@ -63,9 +63,6 @@ thread_local! {
     static MEMO: std::cell::RefCell<FastMap<u64, LineMemo<Box<[Hit]>>>> = Default::default();
 }
 
-/// Lines up to this many bytes are remembered (a longer one is searched each time).
-const MEMO_MAX_TEXT: usize = 256;
-
 /// Numbers matchers for [`MEMO`].
 static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -192,16 +189,15 @@ impl ConceptMatcher {
     /// [`ConceptMatcher::find`] for a formulaic line (a request, a guideline line), which
     /// a batch repeats: its hits are remembered on this thread.
     pub fn find_formulaic(&self, text: &str, out: &mut Vec<Hit>) {
-        if text.len() > MEMO_MAX_TEXT {
-            return self.find(text, out);
-        }
         MEMO.with_borrow_mut(|memo| {
-            let start = out.len();
-            let hits = memo.entry(self.id).or_default().get_or_read(text, || {
-                SCRATCH.with_borrow_mut(|scratch| self.find_with(text, out, scratch));
-                out.split_off(start).into()
-            });
-            out.extend_from_slice(hits);
+            let search = || {
+                let mut hits = Vec::new();
+                self.find(text, &mut hits);
+                hits.into_boxed_slice()
+            };
+            memo.entry(self.id)
+                .or_default()
+                .read(text, search, |hits| out.extend_from_slice(hits));
         });
     }
 
