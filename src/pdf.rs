@@ -54,10 +54,17 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
     // The one that recovers more text wins.
     // pdf-extract looks up inherited page attributes by following Parent references
     // without noticing a loop, and would never return on a page tree that has one.
-    let loops =
-        quietly(|| pdf_extract::Document::load_mem(bytes).is_ok_and(|doc| page_tree_loops(&doc)))
-            .unwrap_or(false);
-    let simple = quietly(|| operator_text(bytes)).ok().flatten();
+    // lopdf's reading of the file serves the loop check, its own extractor and the
+    // encryption check (pdf-extract reads the bytes again itself).
+    let doc = quietly(|| pdf_extract::Document::load_mem(bytes).ok())
+        .ok()
+        .flatten();
+    let loops = doc
+        .as_ref()
+        .is_some_and(|d| quietly(|| page_tree_loops(d)).unwrap_or(false));
+    let simple = doc
+        .as_ref()
+        .and_then(|d| quietly(|| operator_text(d)).ok().flatten());
     if loops {
         return match simple {
             Some(pages) if visible(&pages) > 0 => Ok(pages.join("\x0c")),
@@ -81,7 +88,7 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, ParseProblem> {
             ))
         }
         Ok(Err(e)) => {
-            return Err(if is_encrypted(bytes) {
+            return Err(if doc.as_ref().is_some_and(|d| d.is_encrypted()) {
                 problem(
                     "format/pdf-encrypted",
                     "the PDF is encrypted and has a password; save an unencrypted copy and check that".into(),
@@ -136,8 +143,7 @@ fn visible(pages: &[String]) -> usize {
 }
 
 /// The text of each page as lopdf reads its text operators.
-fn operator_text(bytes: &[u8]) -> Option<Vec<String>> {
-    let doc = pdf_extract::Document::load_mem(bytes).ok()?;
+fn operator_text(doc: &pdf_extract::Document) -> Option<Vec<String>> {
     if doc.is_encrypted() {
         return None;
     }
@@ -146,15 +152,6 @@ fn operator_text(bytes: &[u8]) -> Option<Vec<String>> {
         .iter()
         .map(|n| doc.extract_text(&[*n]).ok())
         .collect()
-}
-
-fn is_encrypted(bytes: &[u8]) -> bool {
-    quietly(|| {
-        pdf_extract::Document::load_mem(bytes)
-            .map(|d| d.is_encrypted())
-            .unwrap_or(false)
-    })
-    .unwrap_or(false)
 }
 
 #[cfg(test)]
