@@ -5,6 +5,7 @@ use crate::baseline::{self, Baseline};
 use crate::check::{check_parsed, check_path, parse_path, FileResult, Parsed};
 use crate::config::{self, Config, Level};
 use crate::input::{discover_filtered, Discovery, Found};
+use crate::report::model::FileCount;
 use crate::report::{self, sarif::FORMAT_RULES, FileReport, Format, HumanOptions, Summary};
 use crate::rules::error::RuleDiagnostic;
 use crate::rules::{self, Pack, RuleError};
@@ -612,10 +613,12 @@ impl StreamRun<'_> {
             None => indicatif::ProgressBar::hidden(),
         };
         let pack = self.pack;
+        let known: Option<std::collections::BTreeSet<&str>> = self.known.map(|b| b.set());
+        let known = known.as_ref();
         std::thread::scope(|s| {
             // Two chunks in flight at each step: enough to overlap, little memory.
             let (chunk_tx, chunks) = std::sync::mpsc::sync_channel::<Chunk>(2);
-            let (result_tx, results) = std::sync::mpsc::sync_channel::<(Vec<FileResult>, usize)>(2);
+            let (result_tx, results) = std::sync::mpsc::sync_channel::<(Vec<Rendered>, usize)>(2);
             s.spawn(move || produce(&mut |c| chunk_tx.send(c).is_ok()));
             let writer = s.spawn(move || {
                 let mut w = StreamWriter::new(self);
@@ -626,7 +629,7 @@ impl StreamRun<'_> {
                 w.finish()
             });
             for chunk in chunks {
-                let checked: Vec<FileResult> = pool.install(|| {
+                let checked: Result<Vec<Rendered>, String> = pool.install(|| {
                     chunk
                         .items
                         .par_iter()
@@ -640,12 +643,12 @@ impl StreamRun<'_> {
                                 ),
                             };
                             bar.inc(1);
-                            r
+                            self.render(r, known)
                         })
                         .collect()
                 });
                 // The writer stops only on an error, which it returns below.
-                if result_tx.send((checked, chunk.skipped)).is_err() {
+                if result_tx.send((checked?, chunk.skipped)).is_err() {
                     break;
                 }
             }
@@ -656,12 +659,54 @@ impl StreamRun<'_> {
                 .unwrap_or_else(|_| Err("the report writer stopped unexpectedly".into()))
         })
     }
+
+    /// The report of one file as it will be written, made on the worker thread that
+    /// checked it: the file's case and findings are still in that core's cache, and they
+    /// are freed by the thread that allocated them.
+    fn render(
+        &self,
+        mut r: FileResult,
+        known: Option<&std::collections::BTreeSet<&str>>,
+    ) -> Result<Rendered, String> {
+        apply_levels(std::slice::from_mut(&mut r), &self.config.levels);
+        let mut fp = baseline::fingerprints(&r, self.fp_root);
+        let mut baselined = 0;
+        if let Some(set) = known {
+            let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
+            baselined = keep.iter().filter(|k| !**k).count();
+            let mut k = keep.iter();
+            r.findings.retain(|_| *k.next().unwrap_or(&true));
+            let mut k = keep.iter();
+            fp.retain(|_| *k.next().unwrap_or(&true));
+        }
+        let rep = FileReport::with_fingerprints(&r, &fp);
+        let mut text = Vec::with_capacity(512);
+        match self.a.format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut text, &rep).map_err(|e| e.to_string())?;
+                text.push(b'\n');
+            }
+            _ => report::write_concise_file(&mut text, &rep).map_err(|e| e.to_string())?,
+        }
+        Ok(Rendered {
+            text,
+            count: FileCount::of(&rep),
+            baselined,
+        })
+    }
+}
+
+/// One file's report, ready to write.
+struct Rendered {
+    text: Vec<u8>,
+    count: FileCount,
+    /// Findings left out because the baseline records them.
+    baselined: usize,
 }
 
 /// The writing stage of a [`StreamRun`].
 struct StreamWriter<'r> {
     run: &'r StreamRun<'r>,
-    set: Option<std::collections::BTreeSet<&'r str>>,
     summary: Summary,
     out: std::io::BufWriter<std::io::StdoutLock<'static>>,
 }
@@ -670,34 +715,16 @@ impl<'r> StreamWriter<'r> {
     fn new(run: &'r StreamRun<'r>) -> Self {
         StreamWriter {
             run,
-            set: run.known.map(|b| b.set()),
             summary: Summary::empty(0),
             out: std::io::BufWriter::new(std::io::stdout().lock()),
         }
     }
 
-    fn write(&mut self, mut results: Vec<FileResult>) -> Result<(), String> {
-        apply_levels(&mut results, &self.run.config.levels);
-        let io = |e: std::io::Error| e.to_string();
-        for mut r in results {
-            let mut fp = baseline::fingerprints(&r, self.run.fp_root);
-            if let Some(set) = &self.set {
-                let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
-                self.summary.baselined += keep.iter().filter(|k| !**k).count();
-                let mut k = keep.iter();
-                r.findings.retain(|_| *k.next().unwrap_or(&true));
-                let mut k = keep.iter();
-                fp.retain(|_| *k.next().unwrap_or(&true));
-            }
-            let rep = FileReport::with_fingerprints(&r, &fp);
-            self.summary.add(&rep);
-            match self.run.a.format {
-                Format::Jsonl => {
-                    serde_json::to_writer(&mut self.out, &rep).map_err(|e| e.to_string())?;
-                    writeln!(self.out).map_err(io)?;
-                }
-                _ => report::write_concise_file(&mut self.out, &rep).map_err(io)?,
-            }
+    fn write(&mut self, results: Vec<Rendered>) -> Result<(), String> {
+        for r in results {
+            self.summary.baselined += r.baselined;
+            self.summary.add_count(&r.count);
+            self.out.write_all(&r.text).map_err(|e| e.to_string())?;
         }
         Ok(())
     }

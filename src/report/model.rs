@@ -161,6 +161,33 @@ pub struct SeverityCounts {
     pub info: usize,
 }
 
+/// What one file's report adds to a [`Summary`]: a streamed run counts it where the
+/// report is made and drops the report there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileCount {
+    pub findings: SeverityCounts,
+    pub unreadable: bool,
+    pub items: usize,
+}
+
+impl FileCount {
+    pub fn of(r: &FileReport) -> Self {
+        let mut findings = SeverityCounts::default();
+        for f in &r.findings {
+            match f.severity {
+                "error" => findings.error += 1,
+                "warning" => findings.warning += 1,
+                _ => findings.info += 1,
+            }
+        }
+        FileCount {
+            findings,
+            unreadable: r.unreadable(),
+            items: r.items.len(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub schema_version: u32,
@@ -187,20 +214,21 @@ impl Summary {
 
     /// Counts one more file (for reports written as they are made).
     pub fn add(&mut self, r: &FileReport) {
-        for f in &r.findings {
-            match f.severity {
-                "error" => self.findings.error += 1,
-                "warning" => self.findings.warning += 1,
-                _ => self.findings.info += 1,
-            }
-        }
+        self.add_count(&FileCount::of(r));
+    }
+
+    /// Counts one more file from what its report adds.
+    pub fn add_count(&mut self, c: &FileCount) {
+        self.findings.error += c.findings.error;
+        self.findings.warning += c.findings.warning;
+        self.findings.info += c.findings.info;
         self.files += 1;
-        if r.unreadable() {
+        if c.unreadable {
             self.unreadable += 1;
         } else {
             self.letters += 1;
         }
-        self.items += r.items.len();
+        self.items += c.items;
     }
 
     pub fn new(reports: &[FileReport], skipped: usize) -> Self {
