@@ -137,7 +137,16 @@ fn read_letter(path: &Path) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(len));
     }
     let mut bytes = Vec::with_capacity(len as usize + 1);
-    f.read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    // Through `take`: `File::read_to_end` would ask the file's size and position again,
+    // two more system calls for each letter. The limit also holds for a file that grows
+    // while it is read.
+    (&mut f)
+        .take(MAX_LETTER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_LETTER_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
     Ok(bytes)
 }
 
