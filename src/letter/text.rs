@@ -300,7 +300,12 @@ impl Joined {
     /// Joins lines; a word hyphenated across a line break ("docu-" / "mentation")
     /// is mended, and a line ending in "/" continues without a space.
     pub fn from_lines(lines: &[Line<'_>]) -> Self {
-        let mut j = Joined::default();
+        // Room for every line and its joining space, and a run per line (most lines are
+        // one), so that joining does not grow the buffers line by line.
+        let mut j = Joined {
+            text: String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum()),
+            segments: Vec::with_capacity(lines.len()),
+        };
         for (k, line) in lines.iter().enumerate() {
             let mut text = line.text;
             let next_starts_lower = lines
@@ -493,8 +498,15 @@ impl Joined {
 
     /// The part `text[start..end]` as its own joined text, still mapped to the source.
     pub fn slice(&self, start: usize, end: usize) -> Joined {
-        let mut out = Joined::default();
-        for g in &self.segments {
+        // Runs are in text order and do not overlap: only those from the first that ends
+        // after `start` to the last that begins before `end` can contribute.
+        let first = self.segments.partition_point(|g| g.at + g.len <= start);
+        let last = first + self.segments[first..].partition_point(|g| g.at < end);
+        let mut out = Joined {
+            text: String::new(),
+            segments: Vec::with_capacity(last - first),
+        };
+        for g in &self.segments[first..last] {
             let (a, b) = (g.at.max(start), (g.at + g.len).min(end));
             if a >= b {
                 continue;
