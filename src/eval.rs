@@ -76,7 +76,19 @@ pub struct Witness<'f> {
     pub mention: Option<&'f Mention>,
     pub scope: Scope,
     pub span: Span,
-    pub label: String,
+    /// `None` for a mention's witness, described only if its rule fires (most
+    /// conditions that hold belong to rules whose decision agrees).
+    pub label: Option<String>,
+}
+
+impl Witness<'_> {
+    fn label(&self, pack: &Pack) -> String {
+        match (&self.label, self.mention) {
+            (Some(l), _) => l.clone(),
+            (None, Some(m)) => describe(pack, m, self.scope),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 struct Ctx<'f> {
@@ -197,11 +209,13 @@ fn evaluate_inner(
                         ));
                     }
                 }
-                outcome.rules.push(RuleOutcome {
-                    rule: r,
-                    held,
-                    fired,
-                });
+                if outcomes.is_some() {
+                    outcome.rules.push(RuleOutcome {
+                        rule: r,
+                        held,
+                        fired,
+                    });
+                }
             }
         }
         if let Some(out) = outcomes.as_deref_mut() {
@@ -306,18 +320,18 @@ fn describe(pack: &Pack, m: &Mention, scope: Scope) -> String {
     format!("{} in {place}{how}", pack.concepts[m.concept].id)
 }
 
-fn mention_witness<'f>(pack: &Pack, m: &'f Mention, scope: Scope) -> Witness<'f> {
+fn mention_witness(m: &Mention, scope: Scope) -> Witness<'_> {
     Witness {
         mention: Some(m),
         scope,
         span: m.span,
-        label: describe(pack, m, scope),
+        label: None,
     }
 }
 
 fn make_finding(
     rule: &Rule,
-    _pack: &Pack,
+    pack: &Pack,
     case: &Case,
     i: usize,
     expected: &str,
@@ -342,7 +356,7 @@ fn make_finding(
             .iter()
             .find(|w| w.mention.is_none() || matches!(w.scope, Scope::Rationale | Scope::Guideline))
         {
-            Some(w) => (w.span, w.label.clone()),
+            Some(w) => (w.span, w.label(pack)),
             None => (
                 item.rationale.as_ref().map(|r| r.span).unwrap_or(item.span),
                 "this rationale".into(),
@@ -354,7 +368,7 @@ fn make_finding(
         .filter(|w| w.span != span)
         .map(|w| Label {
             span: w.span,
-            text: w.label.clone(),
+            text: w.label(pack),
         })
         .collect();
     Finding {
@@ -424,7 +438,7 @@ fn holds<'f>(c: &CondC, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Witness<'f>
                 Mode::Documented | Mode::Mentioned => {
                     let first = of_concept.find(|m| statuses.contains(&m.status));
                     if let Some(m) = first {
-                        witnesses.push(mention_witness(ctx.pack, m, *scope));
+                        witnesses.push(mention_witness(m, *scope));
                         true
                     } else {
                         false
@@ -434,7 +448,7 @@ fn holds<'f>(c: &CondC, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Witness<'f>
                     let all: Vec<&Mention> = of_concept.collect();
                     let ok = !all.is_empty() && all.iter().all(|m| statuses.contains(&m.status));
                     if ok {
-                        witnesses.push(mention_witness(ctx.pack, all[0], *scope));
+                        witnesses.push(mention_witness(all[0], *scope));
                     }
                     ok
                 }
@@ -470,7 +484,7 @@ fn holds<'f>(c: &CondC, ctx: &Ctx<'f>, i: usize, witnesses: &mut Vec<Witness<'f>
                     mention: None,
                     scope: Scope::Rationale,
                     span,
-                    label: label.into(),
+                    label: Some(label.into()),
                 });
                 true
             }
@@ -512,10 +526,10 @@ fn mismatch<'f>(
                         mention: Some(m),
                         scope: Scope::Rationale,
                         span: m.span,
-                        label: format!(
+                        label: Some(format!(
                             "the rationale discusses the {} region; the request is about the {}",
                             cat.regions[r].id, cat.regions[f.request_regions[0]].id
-                        ),
+                        )),
                     });
                     true
                 }
@@ -540,11 +554,11 @@ fn mismatch<'f>(
                 mention: Some(m),
                 scope: Scope::Rationale,
                 span: m.span,
-                label: format!(
+                label: Some(format!(
                     "the rationale discusses the {} side; the request is for the {}",
                     side_word(s),
                     side_word(want)
-                ),
+                )),
             });
             true
         }
@@ -572,7 +586,7 @@ mod citation {
             mention: None,
             scope: Scope::Guideline,
             span,
-            label,
+            label: Some(label),
         }
     }
 
