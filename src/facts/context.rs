@@ -139,6 +139,10 @@ impl TriggerCategory {
 }
 
 /// Statuses in decreasing precedence (see the module documentation).
+/// How many statuses there are (for tables indexed by status).
+const STATUSES: usize = 7;
+const _: () = assert!(Status::Other as usize + 1 == STATUSES);
+
 pub const PRECEDENCE: [Status; 6] = [
     Status::Hypothetical,
     Status::Negated,
@@ -519,14 +523,14 @@ impl ContextEngine {
         }
         jobs.sort_unstable_by_key(|j| (j.0, j.1));
 
-        VIEW.with_borrow_mut(|view| {
+        VIEW.with_borrow_mut(|(view, selected)| {
             let mut current: Option<usize> = None;
             for (si, ti, range) in jobs {
                 if current != Some(si) {
                     view.build(self, text, &segments[si]);
                     current = Some(si);
                 }
-                out[ti] = self.decide(text, view, range);
+                out[ti] = self.decide(text, view, selected, range);
             }
         });
         out
@@ -537,7 +541,14 @@ impl ContextEngine {
         t.window.unwrap_or(self.window)
     }
 
-    fn decide(&self, text: &str, view: &SentenceView, target: Range<usize>) -> Assessment {
+    /// `selected` is a buffer for the triggers that take part (indices into `view.cands`).
+    fn decide(
+        &self,
+        text: &str,
+        view: &SentenceView,
+        selected: &mut Vec<usize>,
+        target: Range<usize>,
+    ) -> Assessment {
         let toks = &view.tokens;
         // Target tokens [a, b); a == b for a point between tokens.
         let a = view.first_token;
@@ -558,26 +569,28 @@ impl ContextEngine {
         // Leftmost-longest selection among matches outside the target.
         // On an identical span the latest definition wins, together with any other definitions
         // of the same category (e.g. one phrase listed as forward and as backward negation).
-        let mut selected: Vec<&Cand> = Vec::new();
+        selected.clear();
         let mut last_end = 0;
-        for c in &view.cands {
+        for (k, c) in view.cands.iter().enumerate() {
             if overlaps(c) {
                 continue;
             }
             if c.start < last_end {
-                let same = selected.last().is_some_and(|p| {
+                let same = selected.last().is_some_and(|&p| {
+                    let p = &view.cands[p];
                     p.start == c.start
                         && p.end == c.end
                         && self.triggers[p.trigger].category == self.triggers[c.trigger].category
                 });
                 if same {
-                    selected.push(c);
+                    selected.push(k);
                 }
                 continue;
             }
-            selected.push(c);
+            selected.push(k);
             last_end = c.end;
         }
+        let selected = selected.iter().map(|&k| &view.cands[k]);
 
         let is_boundary = |i: usize| view.boundary[i];
         // A scope ends at a terminator, a clause boundary, or where it leaves the parenthesis
@@ -585,16 +598,16 @@ impl ContextEngine {
         let terminated = |c: &Cand, lo: usize, hi: usize| {
             let lvl = view.level[c.start];
             (lo..hi).any(|i| is_boundary(i) || view.level[i] < lvl)
-                || selected.iter().any(|c| {
+                || selected.clone().any(|c| {
                     self.triggers[c.trigger].category == TriggerCategory::Terminate
                         && c.start >= lo
                         && c.end <= hi
                 })
         };
 
-        // best[category] = (distance, candidate)
-        let mut best: Vec<(Status, usize, &Cand)> = Vec::new();
-        for c in &selected {
+        // The nearest trigger of each status: (distance, candidate), the first on a tie.
+        let mut best: [Option<(usize, &Cand)>; STATUSES] = [None; STATUSES];
+        for c in selected.clone() {
             let trig = &self.triggers[c.trigger];
             let Some(status) = trig.category.status() else {
                 continue;
@@ -618,15 +631,14 @@ impl ContextEngine {
                 }
             }
             if let Some(d) = dist {
-                best.push((status, d, c));
+                let slot = &mut best[status as usize];
+                if slot.is_none_or(|(bd, bc)| (d, c.start) < (bd, bc.start)) {
+                    *slot = Some((d, c));
+                }
             }
         }
         for status in PRECEDENCE {
-            let winner = best
-                .iter()
-                .filter(|(s, _, _)| *s == status)
-                .min_by_key(|(_, d, c)| (*d, c.start));
-            if let Some((_, _, c)) = winner {
+            if let Some((_, c)) = best[status as usize] {
                 let r = toks[c.start].range.start..toks[c.end - 1].range.end;
                 return Assessment {
                     status,
@@ -648,7 +660,7 @@ fn token_span(starts: &[usize], ends: &[usize], s: usize, e: usize) -> Option<(u
 
 thread_local! {
     /// The sentence view's buffers, reused from sentence to sentence.
-    static VIEW: std::cell::RefCell<SentenceView> = std::cell::RefCell::default();
+    static VIEW: std::cell::RefCell<(SentenceView, Vec<usize>)> = std::cell::RefCell::default();
 }
 
 /// A trigger match in token coordinates of a [`SentenceView`].
