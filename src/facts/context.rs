@@ -259,47 +259,47 @@ pub struct ContextEngine {
 
 /// Function words that do not count towards a scope window (a `match`, which compiles to
 /// a dispatch on length: this runs for every word of every sentence with a mention).
-fn is_stopword(word: &str) -> bool {
+fn is_stopword(word: &[u8]) -> bool {
     matches!(
         word,
-        "a" | "an"
-            | "the"
-            | "any"
-            | "or"
-            | "and"
-            | "of"
-            | "other"
-            | "to"
-            | "for"
-            | "in"
-            | "on"
-            | "at"
-            | "with"
-            | "by"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "this"
-            | "that"
-            | "these"
-            | "those"
-            | "all"
-            | "some"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "be"
-            | "been"
-            | "being"
-            | "has"
-            | "have"
-            | "had"
-            | "do"
-            | "does"
-            | "did"
-            | "s"
+        b"a" | b"an"
+            | b"the"
+            | b"any"
+            | b"or"
+            | b"and"
+            | b"of"
+            | b"other"
+            | b"to"
+            | b"for"
+            | b"in"
+            | b"on"
+            | b"at"
+            | b"with"
+            | b"by"
+            | b"his"
+            | b"her"
+            | b"their"
+            | b"its"
+            | b"this"
+            | b"that"
+            | b"these"
+            | b"those"
+            | b"all"
+            | b"some"
+            | b"is"
+            | b"are"
+            | b"was"
+            | b"were"
+            | b"be"
+            | b"been"
+            | b"being"
+            | b"has"
+            | b"have"
+            | b"had"
+            | b"do"
+            | b"does"
+            | b"did"
+            | b"s"
     )
 }
 
@@ -677,15 +677,14 @@ struct SentenceView {
     tokens: Vec<Token>,
     /// Index of the first token of the sentence proper (after the lead-in).
     first_token: usize,
-    norm: String,
+    /// The normalised sentence (lowercase tokens joined by single spaces), as bytes.
+    norm: Vec<u8>,
     norm_start: Vec<usize>,
     norm_end: Vec<usize>,
     /// Token is a clause boundary.
     boundary: Vec<bool>,
     /// Parenthesis nesting level of each token (brackets count as outside).
     level: Vec<u16>,
-    /// Token counts towards windows.
-    content: Vec<bool>,
     /// Prefix sums of `content`.
     content_prefix: Vec<usize>,
     cands: Vec<Cand>,
@@ -707,27 +706,26 @@ impl SentenceView {
         self.norm_end.clear();
         self.boundary.clear();
         self.level.clear();
-        self.content.clear();
         self.content_prefix.clear();
         self.content_prefix.push(0);
         let mut depth: u16 = 0;
         for t in &self.tokens {
             if !self.norm.is_empty() {
-                self.norm.push(' ');
+                self.norm.push(b' ');
             }
             let start = self.norm.len();
-            let raw = &text[t.range.clone()];
+            let raw = &text.as_bytes()[t.range.clone()];
             if raw.is_ascii() {
-                self.norm.push_str(raw);
-                self.norm[start..].make_ascii_lowercase();
+                self.norm.extend(raw.iter().map(u8::to_ascii_lowercase));
             } else {
-                self.norm.push_str(&raw.to_lowercase());
+                self.norm
+                    .extend_from_slice(text[t.range.clone()].to_lowercase().as_bytes());
             }
             self.norm_start.push(start);
             self.norm_end.push(self.norm.len());
             let word = &self.norm[start..];
             // A one-byte punctuation token may open or close brackets or end a clause.
-            let punct = match raw.as_bytes() {
+            let punct = match raw {
                 [b] if t.kind == TokenKind::Punct => *b,
                 _ => 0,
             };
@@ -744,7 +742,6 @@ impl SentenceView {
             }
             self.boundary.push(matches!(punct, b';' | b'!' | b'?'));
             let content = t.kind == TokenKind::Word && !is_stopword(word);
-            self.content.push(content);
             let last = *self.content_prefix.last().unwrap_or(&0);
             self.content_prefix.push(last + usize::from(content));
         }
@@ -755,7 +752,7 @@ impl SentenceView {
             let phrases = engine.phrase_trigger.len();
             let (anchors, cands) = (&mut self.anchors, &mut self.cands);
             let (starts, ends) = (&self.norm_start, &self.norm_end);
-            ac.for_each(self.norm.as_bytes(), |id, start, end| {
+            ac.for_each(&self.norm, |id, start, end| {
                 if id >= phrases {
                     for &r in &engine.anchor_regexes[id - phrases] {
                         anchors.push((r, start as u32));
@@ -772,7 +769,7 @@ impl SentenceView {
         let (starts, ends, cands) = (&self.norm_start, &self.norm_end, &mut self.cands);
         engine
             .regexes
-            .find(self.norm.as_bytes(), &mut self.anchors, |r, s, e| {
+            .find(&self.norm, &mut self.anchors, |r, s, e| {
                 if let Some((s, e)) = token_span(starts, ends, s, e) {
                     cands.push(Cand {
                         start: s,
