@@ -535,18 +535,16 @@ fn completed_counts(
                 Status::Negated | Status::Hypothetical | Status::Other
             )
     };
-    if !mentions.iter().any(|m| asserted_service(&m)) {
+    // Found once: a text has a few of them among dozens of mentions.
+    let services_named: Vec<&Mention> = mentions.iter().filter(asserted_service).collect();
+    if services_named.is_empty() {
         return out;
     }
     for sent in sentences.iter().map(|s| s.range.clone()) {
         let s = &text[sent.clone()];
         // A count needs a service to belong to and words saying it was completed.
-        let in_sentence = |m: &&Mention| m.local.0 >= sent.start && m.local.1 <= sent.end;
-        if !mentions
-            .iter()
-            .any(|m| asserted_service(&m) && in_sentence(&m))
-            || !p.completion.is_match(s)
-        {
+        let in_sentence = |m: &&&Mention| m.local.0 >= sent.start && m.local.1 <= sent.end;
+        if !services_named.iter().any(|m| in_sentence(&m)) || !p.completion.is_match(s) {
             continue;
         }
         let mut spans: Vec<(usize, usize, f64)> = Vec::new();
@@ -566,9 +564,8 @@ fn completed_counts(
                 continue;
             }
             let (ga, gb) = (sent.start + a, sent.start + b);
-            let nearest = mentions
+            let nearest = services_named
                 .iter()
-                .filter(asserted_service)
                 .filter(in_sentence)
                 .map(|m| {
                     let d = if m.local.1 <= ga {
