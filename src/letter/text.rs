@@ -284,6 +284,31 @@ impl Segment {
         self.len == self.src_len
     }
 
+    /// The part of this run inside joined range `start..end`, at offsets relative to
+    /// `start`; `None` if they do not overlap.
+    fn cut(&self, start: usize, end: usize) -> Option<Segment> {
+        let (a, b) = (self.at.max(start), (self.at + self.len).min(end));
+        if a >= b {
+            return None;
+        }
+        Some(if self.is_copy() {
+            Segment {
+                at: a - start,
+                src: self.src + (a - self.at),
+                len: b - a,
+                src_len: b - a,
+            }
+        } else {
+            // A replaced character is kept whole (a cut "..." keeps its source char).
+            Segment {
+                at: a - start,
+                src: self.src,
+                len: b - a,
+                src_len: self.src_len,
+            }
+        })
+    }
+
     /// The source offset of joined offset `at + k`, for `k` in `0..=len`.
     fn source_at(&self, k: usize) -> usize {
         if self.is_copy() {
@@ -506,28 +531,11 @@ impl Joined {
             text: String::new(),
             segments: Vec::with_capacity(last - first),
         };
-        for g in &self.segments[first..last] {
-            let (a, b) = (g.at.max(start), (g.at + g.len).min(end));
-            if a >= b {
-                continue;
-            }
-            out.segments.push(if g.is_copy() {
-                Segment {
-                    at: a - start,
-                    src: g.src + (a - g.at),
-                    len: b - a,
-                    src_len: b - a,
-                }
-            } else {
-                // A replaced character is kept whole (a cut "..." keeps its source char).
-                Segment {
-                    at: a - start,
-                    src: g.src,
-                    len: b - a,
-                    src_len: g.src_len,
-                }
-            });
-        }
+        out.segments.extend(
+            self.segments[first..last]
+                .iter()
+                .filter_map(|g| g.cut(start, end)),
+        );
         out.text = self.text.get(start..end).unwrap_or_default().to_string();
         out
     }
@@ -541,6 +549,31 @@ impl Joined {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A slice looks only at the runs its range overlaps (found by binary search); it
+    /// must keep what looking at every run keeps, for every range, across line joins,
+    /// mended hyphens and typographic characters.
+    #[test]
+    fn a_slice_keeps_the_runs_a_full_scan_keeps() {
+        let every_run = |j: &Joined, start: usize, end: usize| -> Vec<Segment> {
+            j.segments
+                .iter()
+                .filter_map(|g| g.cut(start, end))
+                .collect()
+        };
+        let src = "Low back pain with radi-\nculopathy;\u{201c}no\u{201d} red\n   flags noted.\nPlan: MRI.";
+        let j = Joined::from_lines(&content_lines(src));
+        assert!(j.segments.len() > 3);
+        let n = j.text.len();
+        let bounds: Vec<usize> = (0..=n).filter(|&i| j.text.is_char_boundary(i)).collect();
+        for (k, &start) in bounds.iter().enumerate() {
+            for &end in &bounds[k..] {
+                let part = j.slice(start, end);
+                assert_eq!(part.text, j.text[start..end], "{start}..{end}");
+                assert_eq!(part.segments, every_run(&j, start, end), "{start}..{end}");
+            }
+        }
+    }
 
     /// Walking forward from the last mention's segment maps every range as the search
     /// from scratch does, in order or not, across line joins, mended hyphens and
