@@ -446,6 +446,11 @@ pub(crate) fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token
         }
         let mut e = i + len;
         while e < bytes.len() {
+            // ASCII letters and digits, most of a word, by table.
+            if ASCII_WORD[usize::from(bytes[e])] {
+                e += 1;
+                continue;
+            }
             let (class, dlen) = class_at(e);
             if class == CharClass::Word {
                 e += dlen;
@@ -480,6 +485,18 @@ enum CharClass {
     Joiner,
     Punct,
 }
+
+/// Whether each byte is an ASCII word character ([`CharClass::Word`]); false for every
+/// byte of a multi-byte character, which [`tokenize_into`] reads as a `char`.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(ASCII_CLASS[b], CharClass::Word);
+        b += 1;
+    }
+    t
+};
 
 /// [`CharClass`] of each ASCII byte.
 const ASCII_CLASS: [CharClass; 128] = {
