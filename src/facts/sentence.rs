@@ -587,6 +587,33 @@ mod tests {
         assert!(words.contains(&"7.5"));
     }
 
+    /// Words run over ASCII and non-ASCII letters alike; an apostrophe, straight or curly,
+    /// joins two word parts, and a dash other than the hyphen does not.
+    #[test]
+    fn words_across_non_ascii_letters_and_joiners() {
+        let t = "Caf\u{e9}\u{2019}s na\u{ef}ve L4\u{2013}5 patient's x-ray, 0.7 mg.";
+        let words: Vec<&str> = tokenize(t, 0..t.len())
+            .iter()
+            .map(|k| &t[k.range.clone()])
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "Caf\u{e9}\u{2019}s",
+                "na\u{ef}ve",
+                "L4",
+                "\u{2013}",
+                "5",
+                "patient's",
+                "x-ray",
+                ",",
+                "0.7",
+                "mg",
+                "."
+            ]
+        );
+    }
+
     #[test]
     fn wrapped_lines_join_and_blank_lines_between() {
         let t = "The patient denies\n\nnumbness or tingling in the\nlower extremities.\n\nMRI of the lumbar\n\nspine was normal.";
