@@ -129,6 +129,17 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Drops the findings of `r` whose fingerprint (`fp`, aligned with `r.findings`) is in
+/// `known`, and their fingerprints; returns how many were dropped.
+pub fn drop_known(r: &mut FileResult, fp: &mut Vec<String>, known: &BTreeSet<&str>) -> usize {
+    let keep: Vec<bool> = fp.iter().map(|x| !known.contains(x.as_str())).collect();
+    let mut k = keep.iter();
+    r.findings.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    fp.retain(|_| *k.next().unwrap_or(&true));
+    keep.iter().filter(|k| !**k).count()
+}
+
 /// One recorded finding. Only `fingerprint` is matched; the rest helps a reader.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {

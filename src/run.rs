@@ -488,12 +488,7 @@ fn check_with_pack(
     if let Some(b) = &known_findings {
         let set = b.set();
         for (r, fp) in results.iter_mut().zip(fps.iter_mut()) {
-            let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
-            baselined += keep.iter().filter(|k| !**k).count();
-            let mut k = keep.iter();
-            r.findings.retain(|_| *k.next().unwrap_or(&true));
-            let mut k = keep.iter();
-            fp.retain(|_| *k.next().unwrap_or(&true));
+            baselined += baseline::drop_known(r, fp, &set);
         }
     }
 
@@ -670,15 +665,7 @@ impl StreamRun<'_> {
     ) -> Result<Rendered, String> {
         apply_levels(std::slice::from_mut(&mut r), &self.config.levels);
         let mut fp = baseline::fingerprints(&r, self.fp_root);
-        let mut baselined = 0;
-        if let Some(set) = known {
-            let keep: Vec<bool> = fp.iter().map(|x| !set.contains(x.as_str())).collect();
-            baselined = keep.iter().filter(|k| !**k).count();
-            let mut k = keep.iter();
-            r.findings.retain(|_| *k.next().unwrap_or(&true));
-            let mut k = keep.iter();
-            fp.retain(|_| *k.next().unwrap_or(&true));
-        }
+        let baselined = known.map_or(0, |set| baseline::drop_known(&mut r, &mut fp, set));
         let rep = FileReport::with_fingerprints(&r, &fp);
         let mut text = Vec::with_capacity(512);
         match self.a.format {

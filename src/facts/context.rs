@@ -138,11 +138,11 @@ impl TriggerCategory {
     }
 }
 
-/// Statuses in decreasing precedence (see the module documentation).
 /// How many statuses there are (for tables indexed by status).
 const STATUSES: usize = 7;
 const _: () = assert!(Status::Other as usize + 1 == STATUSES);
 
+/// Statuses in decreasing precedence (see the module documentation).
 pub const PRECEDENCE: [Status; 6] = [
     Status::Hypothetical,
     Status::Negated,
@@ -685,7 +685,8 @@ struct SentenceView {
     boundary: Vec<bool>,
     /// Parenthesis nesting level of each token (brackets count as outside).
     level: Vec<u16>,
-    /// Prefix sums of `content`.
+    /// Prefix sums of the content words (words that count towards windows: not
+    /// [`is_stopword`]), one entry per token plus a leading 0.
     content_prefix: Vec<usize>,
     cands: Vec<Cand>,
     /// (regex, start) pairs where a regex trigger may match.

@@ -232,26 +232,21 @@ impl Summary {
     }
 
     pub fn new(reports: &[FileReport], skipped: usize) -> Self {
-        let mut findings = SeverityCounts::default();
-        for f in reports.iter().flat_map(|r| r.findings.iter()) {
-            match f.severity {
-                "error" => findings.error += 1,
-                "warning" => findings.warning += 1,
-                _ => findings.info += 1,
-            }
-        }
-        let letters = reports.iter().filter(|r| !r.unreadable()).count();
-        Summary {
+        let mut summary = Summary {
             schema_version: SCHEMA_VERSION,
             tool: format!("imrlint {}", env!("CARGO_PKG_VERSION")),
-            files: reports.len(),
-            letters,
-            items: reports.iter().map(|r| r.items.len()).sum(),
-            findings,
-            unreadable: reports.len() - letters,
+            files: 0,
+            letters: 0,
+            items: 0,
+            findings: SeverityCounts::default(),
+            unreadable: 0,
             skipped,
             baselined: 0,
+        };
+        for r in reports {
+            summary.add(r);
         }
+        summary
     }
 
     /// "checked 3 files (2 letters, 1 unreadable; 1 skipped), 5 items: 1 error, 2 warnings, 0 info"
