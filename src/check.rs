@@ -1,7 +1,7 @@
 //! One file through the whole pipeline: read, decode, parse, evaluate.
 
 use crate::eval::{evaluate, evaluate_detailed, problem_finding, Finding, ItemOutcome};
-use crate::letter::{decode, parse_text, Case, ParseProblem};
+use crate::letter::{decode, parse_text_for, Case, ParseProblem, Reading};
 use crate::rules::Pack;
 use crate::span::Span;
 use std::path::Path;
@@ -61,7 +61,13 @@ pub fn check_path_detailed(path: &Path, pack: &Pack) -> (FileResult, Vec<ItemOut
 }
 
 fn check_path_inner(path: &Path, pack: &Pack, detailed: bool) -> (FileResult, Vec<ItemOutcome>) {
-    check_parsed(parse_path(path), pack, detailed)
+    check_parsed(parse_path(path, Reading::Everything), pack, detailed)
+}
+
+/// [`check_path`] for a batch check, whose reports show no more than the rules read: the
+/// case's reviewer credentials are left unread ([`Reading::ForRules`]).
+pub fn check_path_for_rules(path: &Path, pack: &Pack) -> FileResult {
+    check_parsed(parse_path(path, Reading::ForRules), pack, false).0
 }
 
 /// A file read and parsed: all that is done without the rule pack (so a one-letter run
@@ -77,8 +83,8 @@ pub enum Parsed {
     },
 }
 
-/// Reads and parses one file.
-pub fn parse_path(path: &Path) -> Parsed {
+/// Reads and parses one file, reading as much of the letter as `reading` asks.
+pub fn parse_path(path: &Path, reading: Reading) -> Parsed {
     let name = path.display().to_string();
     let unreadable =
         |code: &str, msg: String| Parsed::Unread(FileResult::unreadable(&name, code, msg));
@@ -98,14 +104,14 @@ pub fn parse_path(path: &Path) -> Parsed {
         ),
         Ok(bytes) if ext == "pdf" || crate::pdf::is_pdf(&bytes) => {
             match crate::pdf::extract_text(&bytes) {
-                Ok(text) => parse_bytes(&name, text.as_bytes()),
+                Ok(text) => parse_bytes(&name, text.as_bytes(), reading),
                 Err(p) => Parsed::Unread(problem_result(&name, "", p)),
             }
         }
         Ok(bytes) if matches!(ext.as_str(), "yaml" | "yml" | "json") => {
             parse_structured(&name, &bytes, ext == "json")
         }
-        Ok(bytes) => parse_bytes(&name, &bytes),
+        Ok(bytes) => parse_bytes(&name, &bytes, reading),
         Err(ReadError::Io(e)) => {
             unreadable("format/unreadable", format!("cannot read the file: {e}"))
         }
@@ -161,15 +167,19 @@ fn check_bytes_inner(
     pack: &Pack,
     detailed: bool,
 ) -> (FileResult, Vec<ItemOutcome>) {
-    check_parsed(parse_bytes(name, bytes), pack, detailed)
+    check_parsed(
+        parse_bytes(name, bytes, Reading::Everything),
+        pack,
+        detailed,
+    )
 }
 
-fn parse_bytes(name: &str, bytes: &[u8]) -> Parsed {
+fn parse_bytes(name: &str, bytes: &[u8], reading: Reading) -> Parsed {
     let decoded = match decode(bytes) {
         Ok(d) => d,
         Err(p) => return Parsed::Unread(problem_result(name, "", p)),
     };
-    let mut case = parse_text(&decoded.text);
+    let mut case = parse_text_for(&decoded.text, reading);
     case.problems.splice(0..0, decoded.problems);
     Parsed::Case {
         name: name.to_string(),

@@ -2,9 +2,10 @@
 //! levels, baselines and the report, written to stdout or atomically to a file.
 
 use crate::baseline::{self, Baseline};
-use crate::check::{check_parsed, check_path, parse_path, FileResult, Parsed};
+use crate::check::{check_parsed, check_path_for_rules, parse_path, FileResult, Parsed};
 use crate::config::{self, Config, Level};
 use crate::input::{discover_filtered, Discovery, Found};
+use crate::letter::Reading;
 use crate::report::model::FileCount;
 use crate::report::{self, sarif::FORMAT_RULES, FileReport, Format, HumanOptions, Summary};
 use crate::rules::error::RuleDiagnostic;
@@ -154,7 +155,7 @@ pub fn apply_levels(results: &mut [FileResult], levels: &BTreeMap<String, Level>
 
 /// A one-letter run reads and parses its letter on a second thread while the rule pack
 /// loads: the two take about as long.
-/// A batch has none, and its files go straight to [`check_path`].
+/// A batch has none, and its files go straight to [`check_path_for_rules`].
 #[derive(Default)]
 pub struct Prefetch(Option<std::sync::Mutex<Option<Pending>>>);
 
@@ -169,7 +170,7 @@ impl Prefetch {
         let owned = path.to_path_buf();
         let (send, receive) = std::sync::mpsc::sync_channel(1);
         std::thread::spawn(move || {
-            let parsed = parse_path(&owned);
+            let parsed = parse_path(&owned, Reading::ForRules);
             let source = match &parsed {
                 Parsed::Case { source, .. } => Some(source.clone()),
                 Parsed::Unread(_) => None,
@@ -205,7 +206,7 @@ impl Prefetch {
                 }
                 check_parsed(parsed, pack, false).0
             }
-            None => check_path(path, pack),
+            None => check_path_for_rules(path, pack),
         }
     }
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use imrlint::check::{check_bytes, check_path};
-use imrlint::letter::{parse_text, Case};
+use imrlint::letter::{parse_text, parse_text_for, Case, Reading};
 use imrlint::rules::Pack;
 use imrlint::span::LineIndex;
 use serde::Deserialize;
@@ -135,6 +135,31 @@ fn layouts_are_detected_and_letters_of_each_are_read() {
             }
         }
     }
+}
+
+/// A batch check reads letters for its rules only: the case it gets is the whole case
+/// without the reviewer's credentials, and nothing else differs.
+#[test]
+fn reading_for_rules_leaves_out_only_the_reviewer_credentials() {
+    let mut with_credentials = 0;
+    for dir in ["layout-a", "layout-b", "layout-c"] {
+        for e in std::fs::read_dir(common::root().join("fixtures").join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_none_or(|x| x != "txt") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+            let mut full = parse_text(&text);
+            let lean = parse_text_for(&text, Reading::ForRules);
+            assert_eq!(lean.reviewer, Default::default(), "{}", p.display());
+            if full.reviewer != Default::default() {
+                with_credentials += 1;
+            }
+            full.reviewer = Default::default();
+            assert_eq!(lean, full, "{}", p.display());
+        }
+    }
+    assert!(with_credentials >= 10, "{with_credentials}");
 }
 
 const SAME: &[(&str, &str)] = &[

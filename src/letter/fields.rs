@@ -353,11 +353,12 @@ pub fn read_front_matter(
     lines: &[Line<'_>],
     headings: &[super::sections::Heading],
     how_made: Option<&super::sections::Heading>,
+    reading: super::Reading,
     case: &mut super::model::Case,
 ) {
     let first = headings.iter().map(|h| h.first_line).min().unwrap_or(0);
     read_header_lines(&lines[..first.min(lines.len())], &mut case.header);
-    if let Some(h) = how_made {
+    if let Some(h) = how_made.filter(|_| reading == super::Reading::Everything) {
         read_credentials(
             &super::sections::section_body(lines, h, headings),
             &mut case.reviewer,

@@ -6,6 +6,7 @@ use super::items::{is_label, numbered_item, read_item_fields, sub_field};
 use super::model::{Case, Decision, Item, ParseProblem, Value};
 use super::sections::{find_named, Heading};
 use super::text::{Joined, Line};
+use super::Reading;
 
 pub const HOW_MADE: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
 pub const SUMMARY: &str = "CLINICAL CASE SUMMARY";
@@ -39,14 +40,14 @@ fn decision_tail(text: &str) -> Option<DecisionTail> {
 }
 
 /// Parses a letter whose lines are already split; `headings` are the layout's headings found.
-pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
+pub fn parse(lines: &[Line<'_>], headings: &[Heading], reading: Reading) -> Case {
     let mut case = Case {
         layout: "A".into(),
         ..Case::default()
     };
     let pos = |name: &str| find_named(headings, HEADINGS, name);
 
-    read_front_matter(lines, headings, pos(HOW_MADE), &mut case);
+    read_front_matter(lines, headings, pos(HOW_MADE), reading, &mut case);
 
     read_summary_section(lines, headings, pos(SUMMARY), SUMMARY, &mut case);
     read_items_section(

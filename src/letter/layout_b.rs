@@ -8,6 +8,7 @@ use super::items::{is_label, lines_field, necessity, numbered_item, read_item_fi
 use super::model::{Case, Item, ParseProblem, Value};
 use super::sections::{find_named, section_body, Heading};
 use super::text::{Joined, Line};
+use super::Reading;
 use crate::re::Regex;
 use std::sync::OnceLock;
 
@@ -40,7 +41,7 @@ pub(crate) fn patterns() -> &'static Patterns {
     })
 }
 
-pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
+pub fn parse(lines: &[Line<'_>], headings: &[Heading], reading: Reading) -> Case {
     let mut case = Case {
         layout: "B".into(),
         ..Case::default()
@@ -49,7 +50,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
 
     // The cover notice (case number, dates, treatments in dispute, the letter-level final
     // determination) is everything before the first heading.
-    read_front_matter(lines, headings, pos(HOW_MADE), &mut case);
+    read_front_matter(lines, headings, pos(HOW_MADE), reading, &mut case);
     if let Some(h) = pos(DOCUMENTS) {
         case.documents_reviewed = lines_field(&section_body(lines, h, headings));
     }

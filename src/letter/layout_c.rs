@@ -11,6 +11,7 @@ use super::items::{cite, decision_in_words, lines_field, necessity, numbered_ite
 use super::model::{Case, Field, Item, ParseProblem, Value};
 use super::sections::{section_body, Heading, HeadingKeys};
 use super::text::{Joined, Line};
+use super::Reading;
 use crate::re::Regex;
 use std::sync::OnceLock;
 
@@ -55,7 +56,7 @@ pub(crate) fn question() -> &'static Regex {
     })
 }
 
-pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
+pub fn parse(lines: &[Line<'_>], headings: &[Heading], reading: Reading) -> Case {
     let mut case = Case {
         layout: "C".into(),
         ..Case::default()
@@ -67,7 +68,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading]) -> Case {
     let first = headings.iter().map(|h| h.first_line).min().unwrap_or(0);
     read_header_lines(&lines[..first], &mut case.header);
 
-    if let Some(h) = pos(&[QUALIFICATIONS]) {
+    if let Some(h) = pos(&[QUALIFICATIONS]).filter(|_| reading == Reading::Everything) {
         read_credentials(&body(h), &mut case.reviewer);
     }
     if let Some(h) = pos(&[DOCUMENTS]) {

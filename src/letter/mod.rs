@@ -104,7 +104,18 @@ struct Layout {
     headings: &'static [&'static str],
     /// The keys of the headings to look for (the layout's, and any it also reads).
     keys: fn() -> &'static sections::HeadingKeys,
-    parse: fn(&[Line<'_>], &[Heading]) -> Case,
+    parse: fn(&[Line<'_>], &[Heading], Reading) -> Case,
+}
+
+/// How much of a letter to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Every part of the case model (`parse`, `facts`, `audit`).
+    Everything,
+    /// What rules and check reports read: the reviewer's credentials (`Case::reviewer`)
+    /// are left empty. Only `audit` and `parse` show them, and they cost a check a few
+    /// per cent of its time.
+    ForRules,
 }
 
 const LAYOUTS: &[Layout] = &[
@@ -141,6 +152,11 @@ const MIN_HEADINGS: usize = 2;
 /// appear anywhere in the letter (so leading blank lines, a header block or a cover page
 /// do not matter) and the best one parses it.
 pub fn parse_text(text: &str) -> Case {
+    parse_text_for(text, Reading::Everything)
+}
+
+/// [`parse_text`], reading only what `reading` asks for.
+pub fn parse_text_for(text: &str, reading: Reading) -> Case {
     let lines = text::content_lines(text);
     let line_keys = sections::LineKeys::new(&lines);
     let scored: Vec<(&Layout, Vec<Heading>, Vec<&str>)> = LAYOUTS
@@ -169,7 +185,7 @@ pub fn parse_text(text: &str) -> Case {
         return Case::default();
     };
     if present.len() >= MIN_HEADINGS {
-        return (layout.parse)(&lines, found);
+        return (layout.parse)(&lines, found, reading);
     }
     let missing: Vec<String> = layout
         .headings
