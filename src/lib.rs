@@ -33,7 +33,6 @@ pub fn tune_for_one_letter() {
 /// Builds every fixed regex of the parsers now. A batch calls this on a second thread
 /// while the rule pack loads, so that neither waits for the other.
 pub fn warm_up() {
-    let _ = letter::fields::header_key_re();
     let _ = letter::fields::credential_patterns();
     let _ = letter::fields::patient_patterns();
     let _ = letter::items::patterns();

@@ -96,21 +96,93 @@ fn push_zero_padded(out: &mut String, mut n: u32, width: usize) {
     out.extend(digits[..len].iter().rev().map(|&b| char::from(b)));
 }
 
-const HEADER_KEYS: &str = r"Case\s+Number|IMR\s+Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date|Priority|Application\s+Received|Treatment\(s\)\s+in\s+Dispute(?:\s+Listed\s+on\s+IMR\s+Application)?|Final\s+Determination|Employee\s+Name|Provider\s+Name|Claim\s+Number";
+/// The keys of a header block, word by word (any white space between words, any case).
+const HEADER_KEYS: &[&[&str]] = &[
+    &["case", "number"],
+    &["imr", "case", "number"],
+    &["date", "assigned"],
+    &["date", "of", "injury"],
+    &["decision", "date"],
+    &["ur", "denial", "date"],
+    &["priority"],
+    &["application", "received"],
+    &["treatment(s)", "in", "dispute"],
+    &[
+        "treatment(s)",
+        "in",
+        "dispute",
+        "listed",
+        "on",
+        "imr",
+        "application",
+    ],
+    &["final", "determination"],
+    &["employee", "name"],
+    &["provider", "name"],
+    &["claim", "number"],
+];
 
-pub(crate) fn header_key_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| crate::re::compile(&format!(r"(?i)\b({HEADER_KEYS})\s*:")).unwrap())
+/// White space as the parsers' regexes read `\s` (ASCII).
+fn is_regex_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// Where each "Key:" of a header block starts and ends (colon included): what the regex
+/// `(?i)\b(KEY|KEY|...)\s*:` finds, read from each colon backwards. A key holds no colon,
+/// so each colon ends at most one key, and the longest key that ends there starts
+/// leftmost, as the regex would take it. The header is read in every letter, and the
+/// regex's automaton was a cache miss in each.
+fn header_keys(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let word_before = |i: usize| i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+    // The start of `words` ending at `end`, if it ends there.
+    let key_start = |words: &[&str], end: usize| {
+        let mut e = end;
+        for (i, w) in words.iter().rev().enumerate() {
+            if i > 0 {
+                let s = e - b[..e]
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| is_regex_space(c))
+                    .count();
+                if s == e {
+                    return None;
+                }
+                e = s;
+            }
+            let w = w.as_bytes();
+            if e < w.len() || !b[e - w.len()..e].eq_ignore_ascii_case(w) {
+                return None;
+            }
+            e -= w.len();
+        }
+        (!word_before(e)).then_some(e)
+    };
+    memchr::memchr_iter(b':', b)
+        .filter_map(|colon| {
+            let end = colon
+                - b[..colon]
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| is_regex_space(c))
+                    .count();
+            HEADER_KEYS
+                .iter()
+                .filter_map(|k| key_start(k, end))
+                .min()
+                .map(|start| start..colon + 1)
+        })
+        .collect()
 }
 
 /// Reads "Key: value" pairs (several may share a line) into the header.
 pub fn read_header(block: &Field, header: &mut Header) {
-    let keys: Vec<_> = header_key_re().find_iter(&block.text).collect();
+    let keys = header_keys(&block.text);
     let mut key = String::new();
     for (k, whole) in keys.iter().enumerate() {
         // The key is the match without its colon, lower case, single spaced.
         key.clear();
-        let label = crate::re::trim_space_end(&whole.as_str()[..whole.as_str().len() - 1]);
+        let label = crate::re::trim_space_end(&block.text[whole.start..whole.end - 1]);
         for word in label.split_whitespace() {
             if !key.is_empty() {
                 key.push(' ');
@@ -118,11 +190,8 @@ pub fn read_header(block: &Field, header: &mut Header) {
             key.push_str(word);
         }
         key.make_ascii_lowercase();
-        let vstart = whole.end();
-        let vend = keys
-            .get(k + 1)
-            .map(|n| n.start())
-            .unwrap_or(block.text.len());
+        let vstart = whole.end;
+        let vend = keys.get(k + 1).map(|n| n.start).unwrap_or(block.text.len());
         let raw = &block.text[vstart..vend];
         let lead = raw.len() - raw.trim_start().len();
         let value = raw.trim();
@@ -480,6 +549,44 @@ mod tests {
             h.treatments_in_dispute.unwrap().text,
             "X-ray of the lumbar spine"
         );
+    }
+
+    /// The keys found by hand are the regex's matches, on every fixture line and on
+    /// keys spaced, cased, glued and repeated in odd ways.
+    #[test]
+    fn header_keys_are_the_regex() {
+        let alternatives: Vec<String> = HEADER_KEYS
+            .iter()
+            .map(|k| {
+                k.iter()
+                    .map(|w| regex_syntax::escape(w))
+                    .collect::<Vec<_>>()
+                    .join(r"\s+")
+            })
+            .collect();
+        let re = crate::re::compile(&format!(r"(?i)\b({})\s*:", alternatives.join("|"))).unwrap();
+        let mut texts = crate::re::testing::samples();
+        for t in [
+            "IMR Case Number: CM13-1 Date of Injury:06/11/2013",
+            "imr   case\tnumber :x case number:",
+            "XCase Number: a _Priority: b 1Priority: c é Priority: d",
+            "Treatment(s) in Dispute Listed on IMR Application: MRI",
+            "Treatment(s) in Dispute: Listed on IMR Application: MRI",
+            "Treatment(s) in  Dispute\nListed on IMR\x0bApplication :",
+            "Priority:: Date Assigned:Decision Date: UR Denial Date:",
+            ": Priority",
+            "Case: Number: Claim Number:Employee Name:Provider Name: Final Determination:",
+            "Date of Injury Date of Injury: Application Received  :",
+        ] {
+            texts.push(t.to_string());
+        }
+        let mut found = 0;
+        for t in texts {
+            let want: Vec<_> = re.find_iter(&t).map(|m| m.range()).collect();
+            found += want.len();
+            assert_eq!(header_keys(&t), want, "{t:?}");
+        }
+        assert!(found > 200, "{found}");
     }
 
     #[test]
