@@ -421,7 +421,9 @@ impl ContextEngine {
             None
         } else {
             Some(
-                StringSet::new(patterns)
+                // Only a match at a token start counts: a phrase must cover whole
+                // tokens, and a regex trigger must start a token to cover them.
+                StringSet::new_anchored(patterns)
                     .map_err(|e| format!("cannot compile context phrases: {e}"))?,
             )
         };
@@ -753,7 +755,7 @@ impl SentenceView {
             let phrases = engine.phrase_trigger.len();
             let (anchors, cands) = (&mut self.anchors, &mut self.cands);
             let (starts, ends) = (&self.norm_start, &self.norm_end);
-            ac.for_each(&self.norm, |id, start, end| {
+            ac.for_each_at(&self.norm, starts, |id, start, end| {
                 if id >= phrases {
                     for &r in &engine.anchor_regexes[id - phrases] {
                         anchors.push((r, start as u32));

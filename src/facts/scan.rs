@@ -18,7 +18,7 @@
 //! what is found never depends on which texts were foreseen.
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa, nfa::noncontiguous, Anchored, MatchKind};
+use aho_corasick::{dfa, nfa::noncontiguous, Anchored, MatchKind, StartKind};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 
@@ -39,10 +39,14 @@ pub fn automata_deferred() -> bool {
     DEFERRED.load(Ordering::Relaxed)
 }
 
-/// A set of byte strings to find.
+/// A set of byte strings to find: anywhere in a text ([`StringSet::new`],
+/// [`StringSet::for_each`]), or starting at given places ([`StringSet::new_anchored`],
+/// [`StringSet::for_each_at`]).
 #[derive(Debug)]
 pub struct StringSet {
     strings: Vec<Vec<u8>>,
+    /// Searched from given starts only: its DFA has only the anchored start.
+    anchored: bool,
     full: OnceLock<Option<noncontiguous::NFA>>,
     /// The DFA of `full`, built by the search that makes [`DFA_AFTER`] searches of it.
     dfa: OnceLock<Option<dfa::DFA>>,
@@ -75,24 +79,46 @@ fn build(strings: &[Vec<u8>]) -> Result<noncontiguous::NFA, String> {
 }
 
 /// The DFA of `nfa`, or `None` if it is too big (it then keeps being searched as an NFA).
-fn dfa_of(nfa: &noncontiguous::NFA) -> Option<dfa::DFA> {
+fn dfa_of(nfa: &noncontiguous::NFA, anchored: bool) -> Option<dfa::DFA> {
     dfa::Builder::new()
         .match_kind(MatchKind::Standard)
         .prefilter(false)
         .byte_classes(true)
+        .start_kind(if anchored {
+            StartKind::Anchored
+        } else {
+            StartKind::Unanchored
+        })
         .build_from_noncontiguous(nfa)
         .ok()
+}
+
+/// The automaton a search uses, and how its string indices map to the set's.
+enum Pick<'a> {
+    Nfa(&'a noncontiguous::NFA, Option<&'a [u32]>),
+    Dfa(&'a dfa::DFA),
+    Nothing,
 }
 
 impl StringSet {
     /// Builds the automaton of `strings` (none empty), unless builds are deferred.
     pub fn new(strings: Vec<Vec<u8>>) -> Result<Self, String> {
+        Self::make(strings, false)
+    }
+
+    /// A set searched only from given starts ([`StringSet::for_each_at`]).
+    pub fn new_anchored(strings: Vec<Vec<u8>>) -> Result<Self, String> {
+        Self::make(strings, true)
+    }
+
+    fn make(strings: Vec<Vec<u8>>, anchored: bool) -> Result<Self, String> {
         let full = OnceLock::new();
         if !automata_deferred() {
             let _ = full.set(Some(build(&strings)?));
         }
         Ok(StringSet {
             strings,
+            anchored,
             full,
             dfa: OnceLock::new(),
             full_searches: AtomicU32::new(0),
@@ -131,32 +157,66 @@ impl StringSet {
     }
 
     /// Calls `found(string index, start, end)` for every occurrence in `hay`, in order of
-    /// end, then of string index as the automaton lists them.
+    /// end, then of string index as the automaton lists them. For a set made with
+    /// [`StringSet::new`].
     pub fn for_each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+        debug_assert!(!self.anchored);
+        match self.pick(hay) {
+            Pick::Nfa(nfa, Some(ids)) => scan(nfa, hay, |k, s, e| found(ids[k] as usize, s, e)),
+            Pick::Nfa(nfa, None) => scan(nfa, hay, found),
+            Pick::Dfa(dfa) => scan(dfa, hay, found),
+            Pick::Nothing => {}
+        }
+    }
+
+    /// Calls `found(string index, start, end)` for every occurrence in `hay` that starts at
+    /// one of `starts`, in order of start, then of end. For a set made with
+    /// [`StringSet::new_anchored`]: a search that only keeps occurrences at word starts
+    /// walks from those alone, instead of through every byte and every occurrence inside
+    /// words.
+    pub fn for_each_at(
+        &self,
+        hay: &[u8],
+        starts: &[usize],
+        mut found: impl FnMut(usize, usize, usize),
+    ) {
+        debug_assert!(self.anchored);
+        match self.pick(hay) {
+            Pick::Nfa(nfa, Some(ids)) => {
+                walk(nfa, hay, starts, |k, s, e| found(ids[k] as usize, s, e))
+            }
+            Pick::Nfa(nfa, None) => walk(nfa, hay, starts, found),
+            Pick::Dfa(dfa) => walk(dfa, hay, starts, found),
+            Pick::Nothing => {}
+        }
+    }
+
+    /// The automaton to search `hay` with.
+    fn pick(&self, hay: &[u8]) -> Pick<'_> {
         if let Some(Some(r)) = self.letter.get() {
             if r.grams.covers(hay) {
-                if let Some(nfa) = &r.nfa {
-                    scan(nfa, hay, |k, s, e| found(r.ids[k] as usize, s, e));
-                }
-                return;
+                return match &r.nfa {
+                    Some(nfa) => Pick::Nfa(nfa, Some(&r.ids)),
+                    None => Pick::Nothing,
+                };
             }
         }
         if let Some(Some(dfa)) = self.dfa.get() {
-            return scan(dfa, hay, found);
+            return Pick::Dfa(dfa);
         }
         let Some(nfa) = self.full() else {
-            return;
+            return Pick::Nothing;
         };
         // Exactly one search reaches the count; it builds the DFA while others go on
         // with the NFA (`OnceLock::get` does not wait for a build under way).
         if self.full_searches.load(Ordering::Relaxed) < DFA_AFTER
             && self.full_searches.fetch_add(1, Ordering::Relaxed) + 1 == DFA_AFTER
         {
-            if let Some(dfa) = self.dfa.get_or_init(|| dfa_of(nfa)) {
-                return scan(dfa, hay, found);
+            if let Some(dfa) = self.dfa.get_or_init(|| dfa_of(nfa, self.anchored)) {
+                return Pick::Dfa(dfa);
             }
         }
-        scan(nfa, hay, found)
+        Pick::Nfa(nfa, None)
     }
 }
 
@@ -242,6 +302,43 @@ fn scan(aut: &impl Automaton, hay: &[u8], mut found: impl FnMut(usize, usize, us
     }
 }
 
+/// The occurrences that start at each of `starts`: an anchored walk from each, which
+/// ends where no string goes on. The automaton lists, at a state, the strings that end
+/// there; only those as long as the walk started at the start.
+fn walk(
+    aut: &impl Automaton,
+    hay: &[u8],
+    starts: &[usize],
+    mut found: impl FnMut(usize, usize, usize),
+) {
+    let Ok(start) = aut.start_state(Anchored::Yes) else {
+        return;
+    };
+    for &at in starts {
+        let Some(rest) = hay.get(at..) else {
+            continue;
+        };
+        let mut sid = start;
+        for (i, &b) in rest.iter().enumerate() {
+            sid = aut.next_state(Anchored::Yes, sid, b);
+            if aut.is_special(sid) {
+                if aut.is_dead(sid) {
+                    break;
+                }
+                if aut.is_match(sid) {
+                    let len = i + 1;
+                    for k in 0..aut.match_len(sid) {
+                        let p = aut.match_pattern(sid, k);
+                        if aut.pattern_len(p) == len {
+                            found(p.as_usize(), at, at + len);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +396,69 @@ mod tests {
         );
         for (h, w) in hays.iter().zip(&want) {
             assert_eq!(&occurrences(&set, h), w);
+        }
+    }
+
+    /// Walks from given starts find exactly the occurrences that start there, whichever
+    /// automaton the set searches with: the NFA, the DFA a long batch switches to, or the
+    /// automaton of one letter's strings.
+    #[test]
+    fn walks_from_given_starts_find_the_occurrences_that_start_there() {
+        let hays: [&[u8]; 4] = [HAY, b"", b"pain pain ba", b"flag"];
+        let want = |hay: &[u8], starts: &[usize]| {
+            let mut w: Vec<_> = crate_finds(&STRINGS, hay)
+                .into_iter()
+                .filter(|(_, s, _)| starts.contains(s))
+                .collect();
+            w.sort_by_key(|&(p, s, e)| (s, e, p));
+            w
+        };
+        let got = |set: &StringSet, hay: &[u8], starts: &[usize]| {
+            let mut g = Vec::new();
+            set.for_each_at(hay, starts, |p, s, e| g.push((p, s, e)));
+            g.sort_by_key(|&(p, s, e)| (s, e, p));
+            g
+        };
+        // Every position, word starts only, and starts past the end.
+        let starts_of = |hay: &[u8]| -> Vec<Vec<usize>> {
+            let words = (0..hay.len())
+                .filter(|&i| hay[i] != b' ' && (i == 0 || hay[i - 1] == b' '))
+                .collect();
+            vec![
+                (0..hay.len()).collect(),
+                words,
+                vec![hay.len(), hay.len() + 3],
+            ]
+        };
+        let set = StringSet::new_anchored(STRINGS.iter().map(|s| s.as_bytes().to_vec()).collect())
+            .unwrap();
+        let mut found = 0;
+        for i in 0..DFA_AFTER as usize + 8 {
+            let hay = hays[i % hays.len()];
+            for starts in starts_of(hay) {
+                let w = want(hay, &starts);
+                found += w.len();
+                assert_eq!(
+                    got(&set, hay, &starts),
+                    w,
+                    "{:?} {starts:?}",
+                    String::from_utf8_lossy(hay)
+                );
+            }
+        }
+        assert!(matches!(set.dfa.get(), Some(Some(_))), "the DFA was built");
+        assert!(found > DFA_AFTER as usize * 5, "{found}");
+        // Restricted to a letter: its texts and others give the same.
+        let letter =
+            StringSet::new_anchored(STRINGS.iter().map(|s| s.as_bytes().to_vec()).collect())
+                .unwrap();
+        let mut grams = Trigrams::default();
+        grams.add(b"no red flags; pain");
+        letter.restrict_to(&grams);
+        for hay in hays {
+            for starts in starts_of(hay) {
+                assert_eq!(got(&letter, hay, &starts), want(hay, &starts));
+            }
         }
     }
 
