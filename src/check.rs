@@ -133,21 +133,34 @@ enum ReadError {
     Io(std::io::Error),
 }
 
-/// Reads a file of at most [`MAX_LETTER_BYTES`]; the size is read from the open file, so
-/// the path is looked up once.
+/// Letters are a few kilobytes: a file that ends within this many bytes is read without
+/// asking its size first.
+const FIRST_READ_BYTES: u64 = 16 * 1024;
+
+/// Reads a file of at most [`MAX_LETTER_BYTES`]. A file longer than [`FIRST_READ_BYTES`]
+/// has its size read from the open file (so the path is looked up once), and one over
+/// the limit is not read further.
 fn read_letter(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(ReadError::Io)?;
+    // Through `take`: `File::read_to_end` would ask the file's size and position, two
+    // more system calls for each letter. The limits also hold for a file that grows
+    // while it is read.
+    let mut bytes = Vec::with_capacity(FIRST_READ_BYTES as usize);
+    (&mut f)
+        .take(FIRST_READ_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if (bytes.len() as u64) < FIRST_READ_BYTES {
+        return Ok(bytes);
+    }
     let len = f.metadata().map_err(ReadError::Io)?.len();
     if len > MAX_LETTER_BYTES {
         return Err(ReadError::TooLarge(len));
     }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    // Through `take`: `File::read_to_end` would ask the file's size and position again,
-    // two more system calls for each letter. The limit also holds for a file that grows
-    // while it is read.
+    bytes.reserve((len + 1).saturating_sub(FIRST_READ_BYTES) as usize);
     (&mut f)
-        .take(MAX_LETTER_BYTES + 1)
+        .take(MAX_LETTER_BYTES + 1 - FIRST_READ_BYTES)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() as u64 > MAX_LETTER_BYTES {
@@ -315,4 +328,27 @@ fn check_case_inner(
         errors,
     };
     (result, items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files that end within the first read, exactly at it, and past it are read whole.
+    #[test]
+    fn letters_of_any_size_are_read_whole() {
+        let dir = std::env::temp_dir().join(format!("imrlint-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let first = FIRST_READ_BYTES as usize;
+        for len in [0, 1, first - 1, first, first + 1, 3 * first + 17] {
+            let content: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let path = dir.join(format!("{len}.txt"));
+            std::fs::write(&path, &content).unwrap();
+            match read_letter(&path) {
+                Ok(bytes) => assert!(bytes == content, "{len} bytes read back differently"),
+                Err(_) => panic!("{len} bytes not read"),
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
