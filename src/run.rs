@@ -550,9 +550,11 @@ fn check_with_pack(
     Ok(if failing { EXIT_FINDINGS } else { 0 })
 }
 
-/// Files per batch handed to the worker threads while streaming: large enough to keep the
-/// threads busy, small enough that memory does not grow with the run.
-const STREAM_CHUNK: usize = 256;
+/// Files per batch handed to the worker threads while streaming: small enough that memory
+/// does not grow with the run, large enough to keep the threads busy. A batch ends with
+/// the threads waiting for its last letters, and waiting threads spin: batches of 256
+/// cost a 100,000-letter run a few per cent of its time, 2,048 about a tenth of that.
+const STREAM_CHUNK: usize = 2048;
 
 /// An input of a streamed run.
 enum Item {
