@@ -262,3 +262,34 @@ fn a_pdf_whose_page_tree_loops_is_a_finding_not_a_hang() {
     assert!(!good["findings"].as_array().unwrap().is_empty());
     assert_eq!(lines.last().unwrap()["summary"]["files"], 2);
 }
+
+/// Inputs the `parse_letter` fuzz target crashed on (`tests/fuzz-crashes/`), each checked
+/// as a letter without a panic. The first: a multi-byte character 24 bytes before a region
+/// the rationale names, where the side ("left", "right") is looked for.
+#[test]
+fn letters_the_fuzzer_crashed_on_are_checked() {
+    let dir = root().join("tests/fuzz-crashes");
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    assert!(files >= 1);
+    let out = imrlint()
+        .args(["check", "--no-config", "--format", "jsonl"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|l: &Value| l.get("summary").is_none())
+        .collect();
+    assert_eq!(lines.len(), files);
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l["items"].as_array().unwrap().is_empty()),
+        "{lines:?}"
+    );
+}

@@ -2,8 +2,9 @@
 //!
 //! Triggers are data (the `context:` section of a rule pack, see [`ContextSection`]). They are
 //! compiled once into an Aho-Corasick automaton (plain phrases, and the first words of each
-//! regex trigger) plus lazy DFAs for the regex triggers, run only where their first words
-//! occur. [`ContextEngine::assess`] segments the text once (see [`super::sentence`]),
+//! regex trigger), walked from each token start of a sentence (a match that starts inside
+//! a token cannot cover whole tokens), plus lazy DFAs for the regex triggers, run only where
+//! their first words occur. [`ContextEngine::assess`] segments the text once (see [`super::sentence`]),
 //! tokenises each sentence that holds a target, looks all triggers up once per sentence and then
 //! decides every target of that sentence from the matches.
 //!

@@ -678,7 +678,12 @@ fn item_numbers(
             if let Some(ri) = cat.regions.iter().position(|x| x.concept == m.concept) {
                 f.rationale_regions.push((ri, mi));
                 if Some(ri) == f.region && cat.regions[ri].sided {
-                    let before = &r.text[m.local.0.saturating_sub(24)..m.local.0];
+                    // Up to 24 bytes before, on a character boundary (a fuzzed letter
+                    // had a multi-byte character there).
+                    let from =
+                        super::sentence::ceil_char_boundary(&r.text, m.local.0.saturating_sub(24))
+                            .min(m.local.0);
+                    let before = &r.text[from..m.local.0];
                     let after = &r.text[m.local.1..];
                     let side = p
                         .side_before

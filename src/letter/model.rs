@@ -195,6 +195,7 @@ pub struct Case {
     pub layout: String,
     #[serde(default)]
     pub header: Header,
+    /// Empty in a case read for rules only ([`super::Reading::ForRules`]).
     #[serde(default)]
     pub reviewer: Reviewer,
     #[serde(skip_serializing_if = "Option::is_none", default)]
