@@ -337,8 +337,8 @@ mod tests {
     /// Files that end within the first read, exactly at it, and past it are read whole.
     #[test]
     fn letters_of_any_size_are_read_whole() {
-        let dir = std::env::temp_dir().join(format!("imrlint-read-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let first = FIRST_READ_BYTES as usize;
         for len in [0, 1, first - 1, first, first + 1, 3 * first + 17] {
             let content: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
@@ -349,6 +349,5 @@ mod tests {
                 Err(_) => panic!("{len} bytes not read"),
             }
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

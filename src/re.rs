@@ -294,6 +294,15 @@ pub fn regex_spaces_at(b: &[u8], i: usize) -> usize {
         .count()
 }
 
+/// How many bytes of `b` just before `i` are white space as `\s` reads it.
+pub fn regex_spaces_before(b: &[u8], i: usize) -> usize {
+    b[..i.min(b.len())]
+        .iter()
+        .rev()
+        .take_while(|&&c| is_regex_space(c))
+        .count()
+}
+
 /// How many ASCII digits `b` has from `i` on (0 past the end).
 pub fn digits_at(b: &[u8], i: usize) -> usize {
     b.get(i..)
@@ -426,6 +435,13 @@ pub(crate) mod testing {
             }
             out.push(text);
         }
+        out
+    }
+
+    /// [`samples`] and `extra`, the forms a test adds for its own pattern.
+    pub(crate) fn samples_with(extra: &[&str]) -> Vec<String> {
+        let mut out = samples();
+        out.extend(extra.iter().map(|t| t.to_string()));
         out
     }
 }

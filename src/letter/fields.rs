@@ -122,11 +122,6 @@ const HEADER_KEYS: &[&[&str]] = &[
     &["claim", "number"],
 ];
 
-/// White space as the parsers' regexes read `\s` (ASCII).
-fn is_regex_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
-}
-
 /// Where each "Key:" of a header block starts and ends (colon included): what the regex
 /// `(?i)\b(KEY|KEY|...)\s*:` finds, read from each colon backwards. A key holds no colon,
 /// so each colon ends at most one key, and the longest key that ends there starts
@@ -134,17 +129,13 @@ fn is_regex_space(b: u8) -> bool {
 /// regex's automaton was a cache miss in each.
 fn header_keys(text: &str) -> Vec<std::ops::Range<usize>> {
     let b = text.as_bytes();
-    let word_before = |i: usize| i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+    let word_before = |i: usize| i > 0 && crate::re::is_regex_word_byte(b[i - 1]);
     // The start of `words` ending at `end`, if it ends there.
     let key_start = |words: &[&str], end: usize| {
         let mut e = end;
         for (i, w) in words.iter().rev().enumerate() {
             if i > 0 {
-                let s = e - b[..e]
-                    .iter()
-                    .rev()
-                    .take_while(|&&c| is_regex_space(c))
-                    .count();
+                let s = e - crate::re::regex_spaces_before(b, e);
                 if s == e {
                     return None;
                 }
@@ -160,12 +151,7 @@ fn header_keys(text: &str) -> Vec<std::ops::Range<usize>> {
     };
     memchr::memchr_iter(b':', b)
         .filter_map(|colon| {
-            let end = colon
-                - b[..colon]
-                    .iter()
-                    .rev()
-                    .take_while(|&&c| is_regex_space(c))
-                    .count();
+            let end = colon - crate::re::regex_spaces_before(b, colon);
             HEADER_KEYS
                 .iter()
                 .filter_map(|k| key_start(k, end))
@@ -565,8 +551,7 @@ mod tests {
             })
             .collect();
         let re = crate::re::compile(&format!(r"(?i)\b({})\s*:", alternatives.join("|"))).unwrap();
-        let mut texts = crate::re::testing::samples();
-        for t in [
+        let texts = crate::re::testing::samples_with(&[
             "IMR Case Number: CM13-1 Date of Injury:06/11/2013",
             "imr   case\tnumber :x case number:",
             "XCase Number: a _Priority: b 1Priority: c é Priority: d",
@@ -577,9 +562,7 @@ mod tests {
             ": Priority",
             "Case: Number: Claim Number:Employee Name:Provider Name: Final Determination:",
             "Date of Injury Date of Injury: Application Received  :",
-        ] {
-            texts.push(t.to_string());
-        }
+        ]);
         let mut found = 0;
         for t in texts {
             let want: Vec<_> = re.find_iter(&t).map(|m| m.range()).collect();
@@ -592,8 +575,7 @@ mod tests {
     #[test]
     fn first_date_is_the_regex() {
         let re = crate::re::compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap();
-        let mut texts = crate::re::testing::samples();
-        for t in [
+        let texts = crate::re::testing::samples_with(&[
             "1/2/2015",
             "01/02/15",
             "1/2/201",
@@ -608,9 +590,7 @@ mod tests {
             "9/9/99.",
             "7/7/7777/7",
             "10/10/10/10",
-        ] {
-            texts.push(t.to_string());
-        }
+        ]);
         let mut matched = 0;
         for t in texts {
             let want = re

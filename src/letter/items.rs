@@ -225,8 +225,7 @@ mod tests {
 
     /// Samples and variants of item headers a regex would find tricky.
     fn header_samples() -> Vec<String> {
-        let mut out = crate::re::testing::samples();
-        for t in [
+        crate::re::testing::samples_with(&[
             "1 MRI",
             "12. MRI",
             "123) X",
@@ -249,18 +248,14 @@ mod tests {
             "7 ) Physical therapy",
             "42 - x",
             "0 x",
-        ] {
-            out.push(t.to_string());
-        }
-        out
+        ])
     }
 
     #[test]
     fn labels_are_told_apart_as_their_groups_tell_them() {
         let p = patterns();
         let mut matched = 0;
-        let mut texts = crate::re::testing::samples();
-        for t in [
+        let texts = crate::re::testing::samples_with(&[
             "Claims Administrator guideline: x",
             "MAXIMUS guideline: x",
             "Expert Reviewer guidelines: x",
@@ -269,9 +264,7 @@ mod tests {
             "Rationale for the Decision: x",
             "The Claims Administrator based its decision on x",
             "The Expert Reviewer based his/her decision on x",
-        ] {
-            texts.push(t.to_string());
-        }
+        ]);
         for t in texts {
             let Some(c) = p.label.captures(&t) else {
                 continue;

@@ -144,8 +144,7 @@ mod tests {
     #[test]
     fn decision_tail_is_the_regex() {
         let re = crate::re::compile(r"(?i)(?:^|:)\s*(upheld|overturned)\s*\.?$").unwrap();
-        let mut texts = crate::re::testing::samples();
-        for t in [
+        let texts = crate::re::testing::samples_with(&[
             "Upheld",
             " upheld .",
             "x: Overturned.",
@@ -158,9 +157,7 @@ mod tests {
             "a: b: Upheld",
             "UPHELD.",
             "x upheld",
-        ] {
-            texts.push(t.to_string());
-        }
+        ]);
         let mut matched = 0;
         for t in texts {
             let want = re
