@@ -18,19 +18,28 @@ phrases="$work/phrases.txt"
 $bin rules phrases > "$phrases"
 
 runs=${RUNS:-3}
-# Runs a command $runs times; prints "median_seconds min_seconds max_seconds max_rss_kb".
+# Reads every letter of folder $1 so that the next run finds it in the page cache. This
+# machine's kernel pages out file pages it sees little used (DAMON's pageout scheme: a
+# minute without access), so one warm-up before a series of runs does not last: runs
+# late in the series read part of the corpus from disk and wait for it. Every run is
+# therefore preceded by its own warm-up.
+warm() {
+  find "$1" -name "*.txt" -print0 | xargs -0 cat > /dev/null
+}
+# Runs a command once after warming folder $1 and appends "seconds max_rss_kb" to file $2.
+once() {
+  local dir=$1 log=$2 out="$work/time.txt"
+  shift 2
+  warm "$dir"
+  # imrlint exits 1 when it finds errors; `time` then notes the status on a first line.
+  /usr/bin/time -o "$out" -f "%e %M" "$@" > /dev/null 2> /dev/null || true
+  tail -1 "$out" >> "$log"
+}
+# Prints "median_seconds min_seconds max_seconds max_rss_kb" of the runs logged in file $1.
 # Wall times on a shared machine move by a fifth between runs: the median of a few is
 # steadier than any one, and the spread is printed so a reader can judge.
-measure() {
-  local times=() rss=0 s kb out="$work/time.txt"
-  for _ in $(seq "$runs"); do
-    # imrlint exits 1 when it finds errors; `time` then notes the status on a first line.
-    /usr/bin/time -o "$out" -f "%e %M" "$@" > /dev/null 2> /dev/null || true
-    read -r s kb < <(tail -1 "$out")
-    times+=("$s")
-    [ "$kb" -gt "$rss" ] && rss=$kb
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk -v kb="$rss" '{ t[NR] = $1 } END {
+summary() {
+  sort -g "$1" | awk '{ t[NR] = $1; if ($2 > kb) kb = $2 } END {
     m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
     printf "%.2f %.2f %.2f %d\n", m, t[1], t[NR], kb }'
 }
@@ -41,10 +50,16 @@ for n in "${sizes[@]}"; do
   dir="$work/corpus-$n"
   [ -d "$dir" ] || target/release/examples/gen-corpus --letters "$n" --out "$dir" 2>/dev/null
   mb=$(du -sm --apparent-size "$dir" | cut -f1)
-  # Warm the page cache.
-  find "$dir" -name "*.txt" -print0 | xargs -0 cat > /dev/null
-  read -r rg_s rg_lo rg_hi rg_kb < <(measure rg -j "$threads" -c -i -F -f "$phrases" "$dir")
-  read -r im_s im_lo im_hi im_kb < <(measure $bin check --no-config --threads "$threads" --format jsonl "$dir")
+  rg_log="$work/rg-$n.log" im_log="$work/imrlint-$n.log"
+  : > "$rg_log"
+  : > "$im_log"
+  # The two tools take turns, so a busy spell on the machine falls on both alike.
+  for _ in $(seq "$runs"); do
+    once "$dir" "$rg_log" rg -j "$threads" -c -i -F -f "$phrases" "$dir"
+    once "$dir" "$im_log" $bin check --no-config --threads "$threads" --format jsonl "$dir"
+  done
+  read -r rg_s rg_lo rg_hi rg_kb < <(summary "$rg_log")
+  read -r im_s im_lo im_hi im_kb < <(summary "$im_log")
   ratio=$(awk -v a="$rg_s" -v b="$im_s" 'BEGIN { printf "%.2f", a / b }')
   row() { # tool seconds lo hi kb ratio
     awk -v n="$n" -v tool="$1" -v s="$2" -v lo="$3" -v hi="$4" -v mb="$mb" -v kb="$5" -v r="$6" \
