@@ -208,8 +208,20 @@ impl Compact {
         })
     }
 
-    fn step(&self, state: u16, byte: u8) -> u16 {
-        self.next[state as usize * self.columns + self.classes[byte as usize] as usize]
+    /// Steps from `state` through `hay[at..]` until a special state or the end; the place
+    /// after the last byte read, and the state there. A loop of its own, with no call in
+    /// it, so that the state stays in a register: the step is the scan's critical path.
+    fn run(&self, hay: &[u8], mut at: usize, mut state: u16) -> (usize, u16) {
+        let (next, classes, columns, specials) =
+            (&self.next[..], &self.classes, self.columns, self.specials);
+        while at < hay.len() {
+            state = next[state as usize * columns + classes[hay[at] as usize] as usize];
+            at += 1;
+            if state < specials {
+                break;
+            }
+        }
+        (at, state)
     }
 
     /// Whether `state` is dead or a match state.
@@ -226,13 +238,12 @@ impl Compact {
 
 /// [`scan`] with a [`Compact`] DFA.
 fn scan_compact(dfa: &Compact, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
-    let mut state = dfa.start;
-    for (i, &b) in hay.iter().enumerate() {
-        state = dfa.step(state, b);
+    let (mut at, mut state) = (0, dfa.start);
+    while at < hay.len() {
+        (at, state) = dfa.run(hay, at, state);
         if dfa.is_special(state) {
-            let end = i + 1;
             for &p in dfa.ends_at(state) {
-                found(p as usize, end - dfa.lens[p as usize] as usize, end);
+                found(p as usize, at - dfa.lens[p as usize] as usize, at);
             }
         }
     }
@@ -457,24 +468,25 @@ fn walk_compact(
     starts: &[usize],
     mut found: impl FnMut(usize, usize, usize),
 ) {
-    for &at in starts {
-        let Some(rest) = hay.get(at..) else {
+    for &start in starts {
+        if start > hay.len() {
             continue;
-        };
-        let mut state = dfa.start;
-        for (i, &b) in rest.iter().enumerate() {
-            state = dfa.step(state, b);
-            if dfa.is_special(state) {
-                let ends = dfa.ends_at(state);
-                if ends.is_empty() {
-                    // The dead state: no string goes on.
-                    break;
-                }
-                let len = i + 1;
-                for &p in ends {
-                    if dfa.lens[p as usize] as usize == len {
-                        found(p as usize, at, at + len);
-                    }
+        }
+        let (mut at, mut state) = (start, dfa.start);
+        while at < hay.len() {
+            (at, state) = dfa.run(hay, at, state);
+            if !dfa.is_special(state) {
+                break;
+            }
+            let ends = dfa.ends_at(state);
+            if ends.is_empty() {
+                // The dead state: no string goes on.
+                break;
+            }
+            let len = at - start;
+            for &p in ends {
+                if dfa.lens[p as usize] as usize == len {
+                    found(p as usize, start, at);
                 }
             }
         }
