@@ -316,18 +316,21 @@ fn baseline_root(file: &Path) -> PathBuf {
 }
 
 /// Runs `imrlint check`; returns the exit code, or an error message (exit 2).
+/// Whether a check reads one letter (one path, a file): such a run tunes itself for
+/// building little, not for going through many letters.
+pub fn is_one_letter(a: &CheckArgs) -> bool {
+    matches!(a.paths.as_slice(), [one] if one.is_file())
+}
+
 pub fn check(a: CheckArgs) -> Result<u8, String> {
     // A single letter is parsed on a second core while the rule pack loads; a batch
     // builds the parsers' regexes there.
-    let prefetch = match a.paths.as_slice() {
-        [one] if one.is_file() => {
-            crate::tune_for_one_letter();
-            Prefetch::start(one)
-        }
-        _ => {
-            std::thread::spawn(crate::warm_up);
-            Prefetch::default()
-        }
+    let prefetch = if is_one_letter(&a) {
+        crate::tune_for_one_letter();
+        Prefetch::start(&a.paths[0])
+    } else {
+        std::thread::spawn(crate::warm_up);
+        Prefetch::default()
     };
     let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
     let config = if a.no_config {

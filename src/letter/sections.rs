@@ -260,13 +260,13 @@ fn match_at(
     None
 }
 
-/// The body lines of a section: from the heading's body (its inline part included) up to
-/// the next heading, or `end`.
 /// Whether `a` followed by `b` spells `key`.
 fn joins_to(a: &str, b: &str, key: &str) -> bool {
     key.len() == a.len() + b.len() && key.starts_with(a) && key.ends_with(b)
 }
 
+/// The body lines of a section: from the heading's body (its inline part included) up to
+/// the next heading (or the end of the letter).
 pub fn section_body<'a>(lines: &[Line<'a>], h: &Heading, headings: &[Heading]) -> Vec<Line<'a>> {
     let end = headings
         .iter()
