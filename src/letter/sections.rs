@@ -260,9 +260,15 @@ fn match_at(
     None
 }
 
-/// Whether `a` followed by `b` spells `key`.
+/// Whether `a` followed by `b` spells `key`. Called for every key of a heading-like line;
+/// the bytes where `b` would begin rule out most keys before a comparison call (a third of
+/// the heading search's time went to `memcmp`, many calls of length 0).
 fn joins_to(a: &str, b: &str, key: &str) -> bool {
-    key.len() == a.len() + b.len() && key.starts_with(a) && key.ends_with(b)
+    let (a, b, key) = (a.as_bytes(), b.as_bytes(), key.as_bytes());
+    key.len() == a.len() + b.len()
+        && b.first().is_none_or(|&f| key[a.len()] == f)
+        && (a.is_empty() || key.starts_with(a))
+        && key.ends_with(b)
 }
 
 /// The body lines of a section: from the heading's body (its inline part included) up to
@@ -322,6 +328,23 @@ mod tests {
             &src[body_span(&lines, &hs[1], &hs)],
             "MRI of the lumbar spine"
         );
+    }
+
+    /// `joins_to` is concatenation and equality, whatever part is empty.
+    #[test]
+    fn joins_to_is_concatenation() {
+        let parts = ["", "A", "AB", "CASE", "SUMMARY", "CASESUMMARY", "B"];
+        for a in parts {
+            for b in parts {
+                for key in parts.iter().copied().chain(["CASESUMMARYB", "ACASE"]) {
+                    assert_eq!(
+                        joins_to(a, b, key),
+                        format!("{a}{b}") == key,
+                        "{a:?} {b:?} {key:?}"
+                    );
+                }
+            }
+        }
     }
 
     fn body_span(lines: &[Line<'_>], h: &Heading, hs: &[Heading]) -> std::ops::Range<usize> {
