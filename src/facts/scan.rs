@@ -9,9 +9,9 @@
 //!
 //! A batch that has searched many texts builds, once, a DFA of the same automaton
 //! ([`Compact`]): a table lookup per byte instead of a walk of sparse transitions, about
-//! half the instructions of a letter's phrase scans. Building it takes some 50 million
-//! instructions, which a batch of a few thousand letters pays back and a short run would
-//! not.
+//! half the instructions of a letter's phrase scans. Building it takes tens of millions
+//! of instructions, which a batch of a few thousand letters pays back and a short run
+//! would not.
 //!
 //! A run that reads one letter does not need the automaton of every string: it builds one
 //! of the strings whose [`Trigrams`] all occur in the letter, a tenth of the size. A text
@@ -79,12 +79,6 @@ fn build(strings: &[Vec<u8>]) -> Result<noncontiguous::NFA, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The DFA of `nfa`, or `None` if it has too many states for [`Compact`] (the set is then
-/// searched as an NFA).
-fn dfa_of(nfa: &noncontiguous::NFA, strings: &[Vec<u8>], anchored: bool) -> Option<Compact> {
-    Compact::build(nfa, strings, anchored)
-}
-
 /// A DFA of a string set's automaton, made small so that it stays in the processor's
 /// cache: 16-bit state numbers, one column per byte that occurs in some string and one for
 /// every other byte, and states numbered breadth first, so that the states a text is
@@ -110,6 +104,8 @@ struct Compact {
 }
 
 impl Compact {
+    /// The DFA of `nfa`, whose strings are `strings`; `None` if it has too many states
+    /// for 16-bit numbers (the set is then searched as an NFA).
     fn build(nfa: &noncontiguous::NFA, strings: &[Vec<u8>], anchored: bool) -> Option<Compact> {
         let kind = if anchored {
             Anchored::Yes
@@ -370,7 +366,7 @@ impl StringSet {
         {
             if let Some(dfa) = self
                 .dfa
-                .get_or_init(|| dfa_of(nfa, &self.strings, self.anchored))
+                .get_or_init(|| Compact::build(nfa, &self.strings, self.anchored))
             {
                 return Pick::Dfa(dfa);
             }
