@@ -1,5 +1,6 @@
 //! JSON Lines and concise output to stdout are written file by file (flat memory); they
-//! must be byte-identical to the collected run (as written with `--output`).
+//! must be byte-identical to the collected run (as written with `--output`). A batch
+//! keeps the memory it frees for the letters after.
 
 mod common;
 
@@ -44,4 +45,30 @@ fn streamed_output_equals_collected_output() {
             "{format}"
         );
     }
+}
+
+/// A batch keeps the memory it frees for the next letters: mimalloc's statistics show no
+/// purge. With purging asked for at once (the environment overrides imrlint), the same
+/// batch purges, so the count tells the two apart.
+#[test]
+fn a_batch_keeps_the_memory_it_frees() {
+    let purges = |extra: &[(&str, &str)]| -> u64 {
+        let mut cmd = imrlint();
+        cmd.current_dir(root())
+            .env("MIMALLOC_SHOW_STATS", "1")
+            .env_remove("MIMALLOC_PURGE_DELAY")
+            .args(["check", "--no-config", "--format", "jsonl", "fixtures"]);
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        let stats = String::from_utf8_lossy(&out.stderr);
+        let line = stats
+            .lines()
+            .find(|l| l.trim_start().starts_with("purges:"))
+            .unwrap_or_else(|| panic!("no purge count in mimalloc's statistics:\n{stats}"));
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    assert_eq!(purges(&[]), 0);
+    assert!(purges(&[("MIMALLOC_PURGE_DELAY", "0")]) > 0);
 }
