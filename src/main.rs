@@ -61,19 +61,9 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
 }
 use std::process::ExitCode;
 
-extern "C" {
-    /// mimalloc's (mimalloc.h): sets an option's value.
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-}
-
-#[cfg(test)]
-extern "C" {
-    /// mimalloc's: an option's value.
-    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
-}
-
-/// `mi_option_purge_delay` in mimalloc v2's `mi_option_t`.
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+/// `mi_option_purge_delay` in mimalloc v2's `mi_option_t` (mimalloc.h): libmimalloc-sys
+/// leaves the experimental options unnamed.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Tunes memory for a batch: freed memory is kept, huge pages are not taken. A one-letter
 /// run is left as it is: it frees little, and with both changes its system time rose
@@ -92,7 +82,7 @@ fn tune_memory_for_batch() {
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: a plain setter of mimalloc's, called before any other thread exists.
-        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
     }
 }
 
@@ -623,7 +613,7 @@ mod allocator_tests {
         super::keep_freed_memory();
         // SAFETY: a plain getter of mimalloc's.
         assert_eq!(
-            unsafe { super::mi_option_get(super::MI_OPTION_PURGE_DELAY) },
+            unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) },
             -1
         );
     }

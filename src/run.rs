@@ -315,13 +315,13 @@ fn baseline_root(file: &Path) -> PathBuf {
     abs.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Runs `imrlint check`; returns the exit code, or an error message (exit 2).
 /// Whether a check reads one letter (one path, a file): such a run tunes itself for
 /// building little, not for going through many letters.
 pub fn is_one_letter(a: &CheckArgs) -> bool {
     matches!(a.paths.as_slice(), [one] if one.is_file())
 }
 
+/// Runs `imrlint check`; returns the exit code, or an error message (exit 2).
 pub fn check(a: CheckArgs) -> Result<u8, String> {
     // A single letter is parsed on a second core while the rule pack loads; a batch
     // builds the parsers' regexes there.
