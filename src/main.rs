@@ -603,19 +603,27 @@ fn run_text(a: TextArgs) -> Result<u8, String> {
 mod allocator_tests {
     use std::alloc::{GlobalAlloc, Layout};
 
-    /// The process keeps what it frees: mimalloc reads the purge delay as -1 (unless the
-    /// environment says otherwise).
+    /// A batch keeps what it frees (mimalloc reads the purge delay as -1) and takes no
+    /// huge pages (the process's THP switch reads "disabled"), unless the environment
+    /// says otherwise.
     #[test]
-    fn freed_memory_is_kept_for_reuse() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
+    fn a_batch_keeps_freed_memory_and_takes_no_huge_pages() {
+        super::tune_memory_for_batch();
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            // SAFETY: a plain getter of mimalloc's.
+            assert_eq!(
+                unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) },
+                -1
+            );
         }
-        super::keep_freed_memory();
-        // SAFETY: a plain getter of mimalloc's.
-        assert_eq!(
-            unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) },
-            -1
-        );
+        #[cfg(target_os = "linux")]
+        if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+            // SAFETY: prctl with an integer option and no pointers.
+            assert_eq!(
+                unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) },
+                1
+            );
+        }
     }
 
     /// Every block is aligned as asked, on the plain path and the aligned one, when made,
