@@ -25,6 +25,9 @@ pub struct ConceptMatcher {
     /// For each automaton string: the concepts it is a phrase of, and the patterns it can
     /// start a match of.
     entries: Vec<Entry>,
+    /// For each automaton string, which of its entry's lists are not empty ([`ENDS`],
+    /// [`STARTS`], [`CONCEPTS`]).
+    uses: Vec<u8>,
     patterns: PatternSet,
     /// For each pattern, the concepts it counts for.
     pattern_concepts: Vec<Vec<usize>>,
@@ -34,12 +37,56 @@ pub struct ConceptMatcher {
     id: u64,
 }
 
+/// Bits of [`ConceptMatcher::uses`].
+const ENDS: u8 = 1;
+const STARTS: u8 = 2;
+const CONCEPTS: u8 = 4;
+
 #[derive(Debug, Default)]
 struct Entry {
     concepts: Vec<usize>,
     starts: Vec<u32>,
     /// Patterns whose matches can end with this string.
     ends: Vec<u32>,
+}
+
+/// Which bytes each automaton string is of use after, as [`ConceptMatcher::find_with`]
+/// reads its occurrences: a phrase only after a byte that is not part of a word, the
+/// first word of a pattern that begins with `\b` only where the byte before and its own
+/// first byte make a word boundary; where a string ends a pattern, after any byte.
+struct Wanted {
+    /// Per string: of use after any byte, as a phrase, as the start of a `\b` pattern,
+    /// and whether its first byte is a word byte.
+    uses: Vec<(bool, bool, bool, bool)>,
+}
+
+impl Wanted {
+    fn of(keys: &[Vec<u8>], entries: &[Entry], word_start: &[bool]) -> Self {
+        let uses = keys
+            .iter()
+            .zip(entries)
+            .map(|(key, e)| {
+                let anywhere =
+                    !e.ends.is_empty() || e.starts.iter().any(|&p| !word_start[p as usize]);
+                let first_is_word = key.first().is_some_and(|&b| is_regex_word_byte(b));
+                (
+                    anywhere,
+                    !e.concepts.is_empty(),
+                    !e.starts.is_empty(),
+                    first_is_word,
+                )
+            })
+            .collect();
+        Wanted { uses }
+    }
+
+    /// Whether an occurrence of string `k` right after byte `before` may be used.
+    fn after(&self, k: usize, before: u8) -> bool {
+        let (anywhere, phrase, starts, first_is_word) = self.uses[k];
+        anywhere
+            || (phrase && !is_word_byte(before))
+            || (starts && is_regex_word_byte(before) != first_is_word)
+    }
 }
 
 /// Buffers of one [`ConceptMatcher::find`], kept per thread: a letter has a dozen texts.
@@ -146,15 +193,26 @@ impl ConceptMatcher {
                 entries[at].ends.push(i as u32);
             }
         }
-        let word_start = patterns.iter().map(|p| p.word_start()).collect();
+        let word_start: Vec<bool> = patterns.iter().map(|p| p.word_start()).collect();
+        let wanted = Wanted::of(&keys, &entries, &word_start);
         let automaton = if keys.is_empty() {
             None
         } else {
-            Some(StringSet::new(keys)?)
+            Some(StringSet::new(keys)?.wanted_after(move |k, before| wanted.after(k, before)))
         };
+        let uses = entries
+            .iter()
+            .map(|e| {
+                let bit = |list: &[u32], b| if list.is_empty() { 0 } else { b };
+                bit(&e.ends, ENDS)
+                    | bit(&e.starts, STARTS)
+                    | if e.concepts.is_empty() { 0 } else { CONCEPTS }
+            })
+            .collect();
         Ok(ConceptMatcher {
             automaton,
             entries,
+            uses,
             patterns: PatternSet::new(patterns),
             pattern_concepts: pattern_owners,
             word_start,
@@ -218,11 +276,14 @@ impl ConceptMatcher {
         let bytes = &folded[..];
         if let Some(ac) = &self.automaton {
             ac.for_each(bytes, |id, s, e| {
-                let entry = &self.entries[id];
-                if !entry.ends.is_empty() {
+                // Most occurrences come to nothing (a short word inside a longer one);
+                // the uses are read from a small table first, the entry only when needed.
+                let uses = self.uses[id];
+                if uses & ENDS != 0 {
                     end_strings.push((id as u32, s as u32, e as u32));
                 }
-                if !entry.starts.is_empty() {
+                if uses & STARTS != 0 {
+                    let entry = &self.entries[id];
                     // Most patterns begin with `\b`: a start inside a word (the "3" of
                     // "2013") cannot match, and digits and short words are frequent.
                     let boundary =
@@ -233,13 +294,13 @@ impl ConceptMatcher {
                         }
                     }
                 }
-                if entry.concepts.is_empty() {
+                if uses & CONCEPTS == 0 {
                     return;
                 }
                 let before_ok = s == 0 || !is_word_byte(bytes[s - 1]);
                 let after_ok = e == bytes.len() || !is_word_byte(bytes[e]);
                 if before_ok && after_ok {
-                    for &c in &entry.concepts {
+                    for &c in &self.entries[id].concepts {
                         out.push(Hit {
                             concept: c,
                             start: s,
@@ -350,6 +411,60 @@ mod tests {
         );
         let got: Vec<_> = hits.iter().map(|h| (h.concept, h.start, h.end)).collect();
         assert_eq!(got, vec![(0, 3, 12), (1, 23, 41)]);
+    }
+
+    /// Short phrases and pattern words inside longer words ("he" in "the", "12" in
+    /// "2012") are found, or not, the same before and after a long batch switches the
+    /// phrase automaton to its DFA, which leaves out some of them early.
+    #[test]
+    fn what_is_found_does_not_change_when_the_automaton_becomes_a_dfa() {
+        let patterns = [
+            r"\b\d+\s*visits?\b",
+            r"sessions?\s*x\s*\d+",
+            r"\bfollow\s+up\s+on\s+\d+",
+        ]
+        .into_iter()
+        .map(|p| Pattern::check(p, 1 << 20).unwrap())
+        .collect();
+        let m = ConceptMatcher::build(
+            vec![
+                ("he".into(), vec![0]),
+                ("her".into(), vec![0]),
+                ("the injured worker".into(), vec![1]),
+                ("not".into(), vec![2]),
+                ("ot".into(), vec![3]),
+                ("said he was".into(), vec![6]),
+                ("a follow up".into(), vec![7]),
+            ],
+            patterns,
+            vec![vec![4], vec![5], vec![8]],
+        )
+        .unwrap();
+        let texts = [
+            "The injured worker said he had 12 visits; other notes: her 2012 visit, 3visits.",
+            "Further sessions x6 and 8 sessions x 2 in 2012visits; he, the other, not hot.",
+            "she went there; PT 10 visit; 1x2 visits; a follow up on 3 May, unfollow up on 4 June",
+        ];
+        let find = |t: &str| {
+            let mut hits = Vec::new();
+            m.find(t, &mut hits);
+            hits.iter()
+                .map(|h| (h.concept, h.start, h.end))
+                .collect::<Vec<_>>()
+        };
+        let want: Vec<_> = texts.iter().map(|t| find(t)).collect();
+        assert_eq!(
+            want[0].iter().filter(|h| h.0 == 0).count(),
+            2,
+            "\"he\" and \"her\" as words: {:?}",
+            want[0]
+        );
+        for concept in [4, 5, 8] {
+            assert!(want.iter().flatten().any(|h| h.0 == concept), "{concept}");
+        }
+        for i in 0..super::super::scan::DFA_AFTER as usize + 10 {
+            assert_eq!(find(texts[i % 3]), want[i % 3], "search {i}");
+        }
     }
 
     /// A remembered line gives what a search gives, appended after what `out` holds, and

@@ -56,6 +56,19 @@ pub struct StringSet {
     /// The automaton of the strings that may occur in one letter (`None`: it could not
     /// be built, and the whole set is searched).
     letter: OnceLock<Option<Restricted>>,
+    /// Which occurrences the caller may want, by the byte before them (see
+    /// [`StringSet::wanted_after`]).
+    wanted: Option<WantedAfter>,
+}
+
+/// `f(string, byte)`: whether an occurrence of the string right after the byte may be
+/// wanted.
+struct WantedAfter(Box<dyn Fn(usize, u8) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for WantedAfter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WantedAfter")
+    }
 }
 
 #[derive(Debug)]
@@ -69,7 +82,7 @@ struct Restricted {
 
 /// Searches of the whole automaton after which its DFA is built: a letter makes five to
 /// seven of each set, so a batch builds them after its first 600 to 900 letters.
-const DFA_AFTER: u32 = 4096;
+pub(crate) const DFA_AFTER: u32 = 4096;
 
 fn build(strings: &[Vec<u8>]) -> Result<noncontiguous::NFA, String> {
     noncontiguous::Builder::new()
@@ -105,8 +118,15 @@ struct Compact {
 
 impl Compact {
     /// The DFA of `nfa`, whose strings are `strings`; `None` if it has too many states
-    /// for 16-bit numbers (the set is then searched as an NFA).
-    fn build(nfa: &noncontiguous::NFA, strings: &[Vec<u8>], anchored: bool) -> Option<Compact> {
+    /// for 16-bit numbers (the set is then searched as an NFA). With `wanted` (see
+    /// [`StringSet::wanted_after`]), a state leaves out the strings that end there after
+    /// a byte they are not wanted after, where its own string tells that byte.
+    fn build(
+        nfa: &noncontiguous::NFA,
+        strings: &[Vec<u8>],
+        anchored: bool,
+        wanted: Option<&dyn Fn(usize, u8) -> bool>,
+    ) -> Option<Compact> {
         let kind = if anchored {
             Anchored::Yes
         } else {
@@ -130,6 +150,10 @@ impl Compact {
         // The states breadth first from the start, and their transitions by that order.
         let start = nfa.start_state(kind).ok()?;
         let mut order: Vec<StateID> = vec![start];
+        // Where breadth first found each state: the state before it and the byte read.
+        // A state's string in an unanchored automaton is the shortest text that leads to
+        // it, so this path spells it.
+        let mut found_from: Vec<(u32, u8)> = vec![(0, 0)];
         let mut place: Vec<u32> = Vec::new();
         let mut place_of = |sid: StateID, order: &mut Vec<StateID>| -> u32 {
             let i = sid.as_usize();
@@ -150,18 +174,55 @@ impl Compact {
             for &b in &reps {
                 let n = nfa.next_state(kind, sid, b);
                 by_place.push(place_of(n, &mut order));
+                if found_from.len() < order.len() {
+                    found_from.push((at as u32, b));
+                }
             }
             at += 1;
             if order.len() > usize::from(u16::MAX) {
                 return None;
             }
         }
+        // The strings each state reports: those that end there, less those `wanted`
+        // rules out.
+        let spelt = |mut i: usize| {
+            let mut text = Vec::new();
+            while i != 0 {
+                let (from, b) = found_from[i];
+                text.push(b);
+                i = from as usize;
+            }
+            text.reverse();
+            text
+        };
+        let reports: Vec<Vec<u32>> = order
+            .iter()
+            .enumerate()
+            .map(|(i, &sid)| {
+                if !nfa.is_match(sid) {
+                    return Vec::new();
+                }
+                let all = (0..nfa.match_len(sid)).map(|k| nfa.match_pattern(sid, k).as_usize());
+                let (Some(wanted), false) = (wanted, anchored) else {
+                    return all.map(|p| p as u32).collect();
+                };
+                let text = spelt(i);
+                all.filter(|&p| {
+                    // The string ends the state's text; the byte before it is known
+                    // when the text is longer.
+                    let before = text.len().checked_sub(strings[p].len() + 1);
+                    before.is_none_or(|at| wanted(p, text[at]))
+                })
+                .map(|p| p as u32)
+                .collect()
+            })
+            .collect();
         // The dead state first, then the match states, then the others, each group in
         // breadth-first order: a state is special when its number is below `specials`.
-        let group = |sid: StateID| {
-            if nfa.is_dead(sid) {
+        let group = |i: usize| {
+            if nfa.is_dead(order[i]) {
                 0
-            } else if nfa.is_match(sid) {
+            } else if !reports[i].is_empty() {
                 1
             } else {
                 2
@@ -170,14 +231,14 @@ impl Compact {
         let mut number = vec![0u16; order.len()];
         let mut renumbered: Vec<usize> = Vec::with_capacity(order.len());
         for g in 0..3 {
-            for (i, &sid) in order.iter().enumerate() {
-                if group(sid) == g {
-                    number[i] = renumbered.len() as u16;
+            for (i, n) in number.iter_mut().enumerate() {
+                if group(i) == g {
+                    *n = renumbered.len() as u16;
                     renumbered.push(i);
                 }
             }
         }
-        let specials = order.iter().filter(|&&sid| group(sid) < 2).count();
+        let specials = (0..order.len()).filter(|&i| group(i) < 2).count();
         let mut next = Vec::with_capacity(order.len() * columns);
         for &i in &renumbered {
             let row = &by_place[i * columns..(i + 1) * columns];
@@ -186,10 +247,7 @@ impl Compact {
         let mut match_at = vec![0u32];
         let mut matches = Vec::new();
         for &i in &renumbered[..specials] {
-            let sid = order[i];
-            if nfa.is_match(sid) {
-                matches.extend((0..nfa.match_len(sid)).map(|k| nfa.match_pattern(sid, k).as_u32()));
-            }
+            matches.extend(&reports[i]);
             match_at.push(matches.len() as u32);
         }
         Some(Compact {
@@ -275,7 +333,25 @@ impl StringSet {
             dfa: OnceLock::new(),
             full_searches: AtomicU32::new(0),
             letter: OnceLock::new(),
+            wanted: None,
         })
+    }
+
+    /// Lets the set leave out occurrences its caller would drop: `wanted(string, byte)`
+    /// says whether an occurrence of the string right after the byte may be wanted (a
+    /// phrase that must start a word is not wanted after a letter). The DFA a long batch
+    /// builds ([`Compact`]) then stops only where some occurrence may be wanted: in the
+    /// default pack's phrases, short words that end longer ones ("he" in "the") are a
+    /// good part of all occurrences, and each stop costs a mispredicted branch. The
+    /// filter is a hint, not a promise: other automata report every occurrence, and so
+    /// does the DFA where the byte before is not known from its state, so the caller
+    /// still checks. For a set made with [`StringSet::new`].
+    pub fn wanted_after(
+        mut self,
+        wanted: impl Fn(usize, u8) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wanted = Some(WantedAfter(Box::new(wanted)));
+        self
     }
 
     fn full(&self) -> Option<&noncontiguous::NFA> {
@@ -364,10 +440,13 @@ impl StringSet {
         if self.full_searches.load(Ordering::Relaxed) < DFA_AFTER
             && self.full_searches.fetch_add(1, Ordering::Relaxed) + 1 == DFA_AFTER
         {
-            if let Some(dfa) = self
-                .dfa
-                .get_or_init(|| Compact::build(nfa, &self.strings, self.anchored))
-            {
+            if let Some(dfa) = self.dfa.get_or_init(|| {
+                let wanted = self
+                    .wanted
+                    .as_ref()
+                    .map(|w| &*w.0 as &dyn Fn(usize, u8) -> bool);
+                Compact::build(nfa, &self.strings, self.anchored, wanted)
+            }) {
                 return Pick::Dfa(dfa);
             }
         }
@@ -668,7 +747,7 @@ mod tests {
             .collect();
         let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
         let set = set_of(&refs);
-        assert!(Compact::build(set.full().unwrap(), &set.strings, false).is_none());
+        assert!(Compact::build(set.full().unwrap(), &set.strings, false, None).is_none());
         let hay = format!("x {} y {}z", strings[7], strings[4321]);
         let want = crate_finds(&refs, hay.as_bytes());
         assert!(want.len() >= 2);
@@ -676,6 +755,44 @@ mod tests {
             assert_eq!(occurrences(&set, hay.as_bytes()), want);
         }
         assert!(matches!(set.dfa.get(), Some(None)), "the DFA was tried");
+    }
+
+    /// With a filter of the byte before, the DFA a long batch switches to reports every
+    /// occurrence the filter wants and only occurrences there are; it leaves out those it
+    /// can tell are unwanted ("ag" after "l" in "flag", where its state spells the "l").
+    #[test]
+    fn the_dfa_leaves_out_occurrences_not_wanted_after_the_byte_before() {
+        let wanted = |k: usize, before: u8| STRINGS[k] != "ag" || before != b'l';
+        let set = StringSet::new(STRINGS.iter().map(|s| s.as_bytes().to_vec()).collect())
+            .unwrap()
+            .wanted_after(wanted);
+        let hays: [&[u8]; 3] = [HAY, b"ag flag", b"bag ag rag"];
+        // The search that makes DFA_AFTER builds the DFA and uses it.
+        for i in 0..DFA_AFTER as usize - 1 {
+            let hay = hays[i % 3];
+            assert_eq!(
+                occurrences(&set, hay),
+                crate_finds(&STRINGS, hay),
+                "the NFA reports all"
+            );
+        }
+        occurrences(&set, b"");
+        assert!(matches!(set.dfa.get(), Some(Some(_))), "the DFA was built");
+        let ag = STRINGS.iter().position(|&s| s == "ag").unwrap();
+        let mut left_out = 0;
+        for hay in hays {
+            let all = crate_finds(&STRINGS, hay);
+            let got = occurrences(&set, hay);
+            let is_wanted = |&&(k, s, _): &&(usize, usize, usize)| s == 0 || wanted(k, hay[s - 1]);
+            assert!(got.iter().all(|o| all.contains(o)), "{got:?}");
+            assert_eq!(
+                got.iter().filter(is_wanted).collect::<Vec<_>>(),
+                all.iter().filter(is_wanted).collect::<Vec<_>>()
+            );
+            left_out += all.len() - got.len();
+            assert!(all.iter().filter(|o| !is_wanted(o)).all(|o| o.0 == ag));
+        }
+        assert!(left_out >= 2, "{left_out}");
     }
 
     fn occurrences(set: &StringSet, hay: &[u8]) -> Vec<(usize, usize, usize)> {
