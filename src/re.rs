@@ -11,9 +11,11 @@
 
 use regex_automata::meta;
 use regex_automata::util::captures::Captures as RawCaptures;
+use regex_automata::util::iter::Searcher;
 use regex_automata::util::syntax;
+use regex_automata::Input;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// A compiled parser regex searching `&str`.
@@ -23,8 +25,9 @@ pub struct Regex {
     /// for ASCII texts when it is not.
     inner: Deferred,
     /// A pattern that spells a non-ASCII character, compiled with Unicode semantics the
-    /// first time a text that is not ASCII is searched.
-    unicode: Option<std::sync::Arc<(String, std::sync::OnceLock<meta::Regex>)>>,
+    /// first time a text that is not ASCII is searched, and its slot in [`CACHES`] (clones
+    /// share the engine, and so the slot).
+    unicode: Option<std::sync::Arc<(String, std::sync::OnceLock<meta::Regex>, usize)>>,
     /// A cheap necessary condition for a match: when it says no, the search is skipped.
     /// Most parser regexes run on every line of a letter and match on few of them.
     guard: Option<fn(&str) -> bool>,
@@ -117,6 +120,7 @@ pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
         unicode: Some(std::sync::Arc::new((
             pattern.to_string(),
             std::sync::OnceLock::new(),
+            NEXT_SLOT.fetch_add(1, Ordering::Relaxed),
         ))),
         guard: None,
     };
@@ -145,10 +149,54 @@ pub fn prefer_quick_builds() {
 /// A regex built when compiled, or in a one-letter run ([`prefer_quick_builds`]) when
 /// first searched: a letter needs only some of the parsers' regexes (the guards and the
 /// layout rule out the rest), and a one-letter run is mostly building.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Deferred {
     pattern: std::sync::Arc<str>,
     built: std::sync::OnceLock<meta::Regex>,
+    /// This regex's place in each thread's [`CACHES`].
+    slot: usize,
+}
+
+impl Clone for Deferred {
+    /// A clone may build its own engine, which needs caches of its own: it takes a new
+    /// slot.
+    fn clone(&self) -> Self {
+        Deferred {
+            pattern: self.pattern.clone(),
+            built: self.built.clone(),
+            slot: NEXT_SLOT.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+}
+
+/// Slots of [`CACHES`] handed out so far. Parser regexes are a fixed set, made once per
+/// process, so the slots stay few.
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Each thread's search caches, one per parser regex. The regex crate keeps a pool of
+    /// caches per regex instead: its first user takes them without a lock, but each search
+    /// writes the pool's owner word, and every other thread goes through a mutex, so with
+    /// two workers the word moves between the cores on every search.
+    static CACHES: std::cell::RefCell<Vec<Option<Box<meta::Cache>>>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// Runs `f` with this thread's cache of the regex in `slot`, made for `engine` when
+/// missing. The cache is out of [`CACHES`] while `f` runs, so `f` may search with other
+/// regexes.
+fn with_cache<R>(slot: usize, engine: &meta::Regex, f: impl FnOnce(&mut meta::Cache) -> R) -> R {
+    let taken = CACHES.with_borrow_mut(|c| c.get_mut(slot).and_then(Option::take));
+    let mut cache = taken.unwrap_or_else(|| Box::new(engine.create_cache()));
+    let out = f(&mut cache);
+    CACHES.with_borrow_mut(|c| {
+        if c.len() <= slot {
+            c.resize_with(slot + 1, || None);
+        }
+        c[slot] = Some(cache);
+    });
+    out
 }
 
 impl Deferred {
@@ -160,6 +208,7 @@ impl Deferred {
         Ok(Deferred {
             pattern: pattern.into(),
             built,
+            slot: NEXT_SLOT.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -323,14 +372,28 @@ pub fn trim_space_end(s: &str) -> &str {
 }
 
 impl Regex {
-    /// The engine for `haystack`.
-    fn engine(&self, haystack: &str) -> &meta::Regex {
+    /// The engine for `haystack`, and its slot in [`CACHES`].
+    fn engine(&self, haystack: &str) -> (&meta::Regex, usize) {
         match &self.unicode {
-            Some(u) if !haystack.is_ascii() => {
-                u.1.get_or_init(|| build(&u.0, true).expect("built by the tests of both forms"))
-            }
-            _ => self.inner.get(),
+            Some(u) if !haystack.is_ascii() => (
+                u.1.get_or_init(|| build(&u.0, true).expect("built by the tests of both forms")),
+                u.2,
+            ),
+            _ => (self.inner.get(), self.inner.slot),
         }
+    }
+
+    /// Runs `f` with the engine for `haystack` and a cache for it.
+    fn search<R>(&self, haystack: &str, f: impl FnOnce(&meta::Regex, &mut meta::Cache) -> R) -> R {
+        Self::search_with(self.engine(haystack), f)
+    }
+
+    /// Runs `f` with `engine` (from [`Regex::engine`]) and this thread's cache for it.
+    fn search_with<R>(
+        (engine, slot): (&meta::Regex, usize),
+        f: impl FnOnce(&meta::Regex, &mut meta::Cache) -> R,
+    ) -> R {
+        with_cache(slot, engine, |cache| f(engine, cache))
     }
 
     /// False when the guard rules a match out.
@@ -345,36 +408,49 @@ impl Regex {
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
-        self.may_match(haystack) && self.engine(haystack).is_match(haystack)
+        // As the regex crate's `is_match`: the first match end found is enough.
+        self.may_match(haystack)
+            && self.search(haystack, |re, cache| {
+                re.search_half_with(cache, &Input::new(haystack).earliest(true))
+                    .is_some()
+            })
     }
 
     pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
         if !self.may_match(haystack) {
             return None;
         }
-        self.engine(haystack)
-            .find(haystack)
-            .map(|m| Match::new(haystack, m.start(), m.end()))
+        self.search(haystack, |re, cache| {
+            re.search_with(cache, &Input::new(haystack))
+        })
+        .map(|m| Match::new(haystack, m.start(), m.end()))
     }
 
     pub fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> impl Iterator<Item = Match<'h>> + 'r
     where
         'h: 'r,
     {
-        self.may_match(haystack)
-            .then(|| self.engine(haystack).find_iter(haystack))
-            .into_iter()
-            .flatten()
-            .map(move |m| Match::new(haystack, m.start(), m.end()))
+        let mut searcher = self
+            .may_match(haystack)
+            .then(|| (self.engine(haystack), Searcher::new(Input::new(haystack))));
+        std::iter::from_fn(move || {
+            let (engine, searcher) = searcher.as_mut()?;
+            let m = Self::search_with(*engine, |re, cache| {
+                searcher.advance(|input| Ok(re.search_with(cache, input)))
+            })?;
+            Some(Match::new(haystack, m.start(), m.end()))
+        })
     }
 
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
         if !self.may_match(haystack) {
             return None;
         }
-        let engine = self.engine(haystack);
-        let mut raw = engine.create_captures();
-        engine.captures(haystack, &mut raw);
+        let raw = self.search(haystack, |re, cache| {
+            let mut raw = re.create_captures();
+            re.search_captures_with(cache, &Input::new(haystack), &mut raw);
+            raw
+        });
         raw.is_match().then_some(Captures { haystack, raw })
     }
 
@@ -385,11 +461,24 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.may_match(haystack)
-            .then(|| self.engine(haystack).captures_iter(haystack))
-            .into_iter()
-            .flatten()
-            .map(move |raw| Captures { haystack, raw })
+        let mut searcher = self
+            .may_match(haystack)
+            .then(|| (self.engine(haystack), Searcher::new(Input::new(haystack))));
+        let mut raw: Option<RawCaptures> = None;
+        std::iter::from_fn(move || {
+            let (engine, searcher) = searcher.as_mut()?;
+            Self::search_with(*engine, |re, cache| {
+                let raw = raw.get_or_insert_with(|| re.create_captures());
+                searcher.advance(|input| {
+                    re.search_captures_with(cache, input, raw);
+                    Ok(raw.get_match())
+                })?;
+                Some(Captures {
+                    haystack,
+                    raw: raw.clone(),
+                })
+            })
+        })
     }
 }
 
@@ -545,13 +634,81 @@ mod tests {
             let guard = re.guard.unwrap();
             let matching: Vec<&String> = samples
                 .iter()
-                .filter(|s| re.engine(s).is_match(s.as_str()))
+                .filter(|s| re.engine(s).0.is_match(s.as_str()))
                 .collect();
             assert!(!matching.is_empty(), "no sample matches {pattern}");
             for s in matching {
                 assert!(guard(s), "the guard of {pattern} rejects {s:?}");
             }
         }
+    }
+
+    /// Each thread searches with caches of its own, kept from search to search: a regex
+    /// searched on several threads at once, and again inside a loop over its own matches
+    /// (with a text that is not ASCII, which takes the Unicode form), finds what the regex
+    /// crate finds.
+    #[test]
+    fn searches_on_many_threads_and_inside_a_match_loop_find_what_the_regex_crate_finds() {
+        let pattern = r"(?i)\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b|visit\s+(?P<n>\d+)|caf\u{e9}";
+        let re = compile(pattern).unwrap();
+        let reference = regex::Regex::new(pattern).unwrap();
+        let digits = compile(r"(\d)(\d)").unwrap();
+        let digits_reference = regex::Regex::new(r"(\d)(\d)").unwrap();
+        let texts = [
+            "Seen 01/02/2014, visit 3 and 04/05/15; VISIT 12.",
+            "caf\u{e9} visit 7 on 1/1/2020",
+            "nothing here",
+            "",
+        ];
+        let spans = |t: &str| -> Vec<(usize, usize)> {
+            reference
+                .find_iter(t)
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        };
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..50 {
+                        for t in texts {
+                            let mut found = Vec::new();
+                            for m in re.find_iter(t) {
+                                // Searches of the same regex and of another in the middle
+                                // of the loop.
+                                assert_eq!(
+                                    re.find(m.as_str()).map(|i| i.as_str()),
+                                    Some(m.as_str())
+                                );
+                                assert_eq!(
+                                    digits.find(t).map(|i| i.range()),
+                                    digits_reference.find(t).map(|i| i.range())
+                                );
+                                found.push((m.start(), m.end()));
+                            }
+                            assert_eq!(found, spans(t), "{t:?}");
+                            assert_eq!(re.is_match(t), reference.is_match(t));
+                            let groups: Vec<Option<&str>> = re
+                                .captures_iter(t)
+                                .map(|c| c.name("n").map(|m| m.as_str()))
+                                .collect();
+                            let want: Vec<Option<&str>> = reference
+                                .captures_iter(t)
+                                .map(|c| c.name("n").map(|m| m.as_str()))
+                                .collect();
+                            assert_eq!(groups, want);
+                            assert_eq!(
+                                re.captures(t).and_then(|c| c.get(1)).map(|m| m.as_str()),
+                                reference
+                                    .captures(t)
+                                    .and_then(|c| c.get(1))
+                                    .map(|m| m.as_str())
+                            );
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(spans(texts[0]).len(), 4);
     }
 
     #[test]
