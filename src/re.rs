@@ -430,9 +430,25 @@ impl Regex {
     where
         'h: 'r,
     {
-        let mut searcher = self
-            .may_match(haystack)
-            .then(|| (self.engine(haystack), Searcher::new(Input::new(haystack))));
+        self.find_iter_in(haystack, 0..haystack.len())
+    }
+
+    /// [`Regex::find_iter`] for the matches that lie within `range` of `haystack`; the
+    /// text around the range still counts for `\b` and the like.
+    pub fn find_iter_in<'r, 'h>(
+        &'r self,
+        haystack: &'h str,
+        range: Range<usize>,
+    ) -> impl Iterator<Item = Match<'h>> + 'r
+    where
+        'h: 'r,
+    {
+        let mut searcher = self.may_match(haystack).then(|| {
+            (
+                self.engine(haystack),
+                Searcher::new(Input::new(haystack).range(range)),
+            )
+        });
         std::iter::from_fn(move || {
             let (engine, searcher) = searcher.as_mut()?;
             let m = Self::search_with(*engine, |re, cache| {

@@ -360,10 +360,14 @@ pub fn read_patient(summary: &Field) -> Patient {
             span: summary.source_span(m.start(), m.end()),
         });
     }
-    if let Some(m) = p.injury.find(text) {
+    let dated = dated_stretches(text);
+    let injury = dated
+        .clone()
+        .find_map(|r| p.injury.find_iter_in(text, r).next());
+    if let Some(m) = injury {
         patient.date_of_injury = find_date(summary, m.start() + trailing_date(m.as_str()));
     }
-    for m in p.visit.find_iter(text) {
+    for m in dated.flat_map(|r| p.visit.find_iter_in(text, r)) {
         if let Some(d) = find_date(summary, m.start() + visit_date_at(m.as_str())) {
             let is_injury = patient
                 .date_of_injury
@@ -375,6 +379,26 @@ pub fn read_patient(summary: &Field) -> Patient {
         }
     }
     patient
+}
+
+/// The parts of `text` between full stops that hold a "/", in order: no match of the
+/// injury and visit patterns holds a "." (their gaps are `[^.]`) and each holds a date
+/// with a "/", so searching these parts finds the matches a search of the whole text
+/// finds, in the same order. Most sentences of a summary have no date.
+fn dated_stretches(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + Clone + '_ {
+    let b = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        while start <= b.len() {
+            let end = memchr::memchr(b'.', &b[start..]).map_or(b.len(), |i| start + i);
+            let stretch = start..end;
+            start = end + 1;
+            if memchr::memchr(b'/', &b[stretch.clone()]).is_some() {
+                return Some(stretch);
+            }
+        }
+        None
+    })
 }
 
 /// Where the date of a visit match starts: "visit dated 04/02/2015" ends with it, "on
@@ -570,6 +594,37 @@ mod tests {
             assert_eq!(header_keys(&t), want, "{t:?}");
         }
         assert!(found > 200, "{found}");
+    }
+
+    /// The injury and visit patterns searched only in the dated parts between full
+    /// stops find what a search of the whole text finds, in the same order.
+    #[test]
+    fn dated_stretches_hold_every_injury_and_visit_match() {
+        let p = patient_patterns();
+        let texts = crate::re::testing::samples_with(&[
+            "Injured on 01/02/2013. Seen on 3/4/2014, the patient. Report dated 05/06/15.",
+            "visit.on 01/02/2014 the patient; exam of 02/03/2014 and note dated 1/1/11",
+            "DOI: 4/5/2012.seen for a follow-up on 06/07/2014 .",
+            "on 01/02/2014, employee.",
+            "progress  report   of 7/8/2014.. .office visit on 9/10/2014",
+            "no dates here. 1/2 of the dose. A/B testing on 3/4/2015",
+            "",
+            ".",
+            "/",
+        ]);
+        let mut found = 0;
+        for t in &texts {
+            for re in [&p.visit, &p.injury] {
+                let want: Vec<_> = re.find_iter(t).map(|m| m.range()).collect();
+                let got: Vec<_> = dated_stretches(t)
+                    .flat_map(|r| re.find_iter_in(t, r))
+                    .map(|m| m.range())
+                    .collect();
+                found += want.len();
+                assert_eq!(got, want, "{t:?}");
+            }
+        }
+        assert!(found > 20, "{found}");
     }
 
     #[test]
