@@ -55,37 +55,38 @@ struct Entry {
 /// first word of a pattern that begins with `\b` only where the byte before and its own
 /// first byte make a word boundary; where a string ends a pattern, after any byte.
 struct Wanted {
-    /// Per string: of use after any byte, as a phrase, as the start of a `\b` pattern,
-    /// and whether its first byte is a word byte.
-    uses: Vec<(bool, bool, bool, bool)>,
+    /// Per string: its [`ConceptMatcher::uses`] bits, with [`ANYWHERE`] and
+    /// [`FIRST_IS_WORD`].
+    flags: Vec<u8>,
 }
 
+/// Bits of [`Wanted::flags`]: of use after any byte (it ends a pattern, or starts one
+/// that does not begin with `\b`); its first byte is a word byte.
+const ANYWHERE: u8 = 8;
+const FIRST_IS_WORD: u8 = 16;
+
 impl Wanted {
-    fn of(keys: &[Vec<u8>], entries: &[Entry], word_start: &[bool]) -> Self {
-        let uses = keys
+    fn of(keys: &[Vec<u8>], entries: &[Entry], uses: &[u8], word_start: &[bool]) -> Self {
+        let flags = keys
             .iter()
             .zip(entries)
-            .map(|(key, e)| {
-                let anywhere =
-                    !e.ends.is_empty() || e.starts.iter().any(|&p| !word_start[p as usize]);
+            .zip(uses)
+            .map(|((key, e), &u)| {
+                let anywhere = u & ENDS != 0 || e.starts.iter().any(|&p| !word_start[p as usize]);
                 let first_is_word = key.first().is_some_and(|&b| is_regex_word_byte(b));
-                (
-                    anywhere,
-                    !e.concepts.is_empty(),
-                    !e.starts.is_empty(),
-                    first_is_word,
-                )
+                u | if anywhere { ANYWHERE } else { 0 }
+                    | if first_is_word { FIRST_IS_WORD } else { 0 }
             })
             .collect();
-        Wanted { uses }
+        Wanted { flags }
     }
 
     /// Whether an occurrence of string `k` right after byte `before` may be used.
     fn after(&self, k: usize, before: u8) -> bool {
-        let (anywhere, phrase, starts, first_is_word) = self.uses[k];
-        anywhere
-            || (phrase && !is_word_byte(before))
-            || (starts && is_regex_word_byte(before) != first_is_word)
+        let f = self.flags[k];
+        f & ANYWHERE != 0
+            || (f & CONCEPTS != 0 && !is_word_byte(before))
+            || (f & STARTS != 0 && is_regex_word_byte(before) != (f & FIRST_IS_WORD != 0))
     }
 }
 
@@ -193,22 +194,22 @@ impl ConceptMatcher {
                 entries[at].ends.push(i as u32);
             }
         }
+        let uses: Vec<u8> = entries
+            .iter()
+            .map(|e| {
+                let bit = |empty: bool, b| if empty { 0 } else { b };
+                bit(e.ends.is_empty(), ENDS)
+                    | bit(e.starts.is_empty(), STARTS)
+                    | bit(e.concepts.is_empty(), CONCEPTS)
+            })
+            .collect();
         let word_start: Vec<bool> = patterns.iter().map(|p| p.word_start()).collect();
-        let wanted = Wanted::of(&keys, &entries, &word_start);
+        let wanted = Wanted::of(&keys, &entries, &uses, &word_start);
         let automaton = if keys.is_empty() {
             None
         } else {
             Some(StringSet::new(keys)?.wanted_after(move |k, before| wanted.after(k, before)))
         };
-        let uses = entries
-            .iter()
-            .map(|e| {
-                let bit = |list: &[u32], b| if list.is_empty() { 0 } else { b };
-                bit(&e.ends, ENDS)
-                    | bit(&e.starts, STARTS)
-                    | if e.concepts.is_empty() { 0 } else { CONCEPTS }
-            })
-            .collect();
         Ok(ConceptMatcher {
             automaton,
             entries,
