@@ -114,6 +114,8 @@ struct Compact {
     match_at: Vec<u32>,
     matches: Vec<u32>,
     lens: Vec<u32>,
+    /// The length of the longest string.
+    max_len: usize,
 }
 
 impl Compact {
@@ -259,6 +261,7 @@ impl Compact {
             match_at,
             matches,
             lens: strings.iter().map(|s| s.len() as u32).collect(),
+            max_len: strings.iter().map(Vec::len).max().unwrap_or(0),
         })
     }
 
@@ -278,6 +281,36 @@ impl Compact {
         (at, state)
     }
 
+    /// [`Compact::run`] of two walks at once, through `hay[a..a_end]` and `hay[b..]`,
+    /// until either reaches a special state or the first reaches `a_end`. The second
+    /// walk must have at least as many bytes left as the first.
+    fn run_two(
+        &self,
+        hay: &[u8],
+        mut a: usize,
+        mut state_a: u16,
+        a_end: usize,
+        mut b: usize,
+        mut state_b: u16,
+    ) -> (usize, u16, usize, u16) {
+        debug_assert!(a_end <= hay.len() && hay.len() - b >= a_end - a);
+        let (next, classes, columns, specials) =
+            (&self.next[..], &self.classes, self.columns, self.specials);
+        let (first, second) = (&hay[..a_end], &hay[b..b + (a_end - a)]);
+        let mut i = 0;
+        while a < first.len() {
+            state_a = next[state_a as usize * columns + classes[first[a] as usize] as usize];
+            state_b = next[state_b as usize * columns + classes[second[i] as usize] as usize];
+            a += 1;
+            i += 1;
+            if state_a < specials || state_b < specials {
+                break;
+            }
+        }
+        b += i;
+        (a, state_a, b, state_b)
+    }
+
     /// Whether `state` is dead or a match state.
     fn is_special(&self, state: u16) -> bool {
         state < self.specials
@@ -290,15 +323,56 @@ impl Compact {
     }
 }
 
+/// The shortest half of a text [`scan_compact`] walks as two halves; shorter ones are not
+/// worth the second walk's overlap (as long as the longest string) and buffer.
+const MIN_HALF: usize = 16;
+
 /// [`scan`] with a [`Compact`] DFA.
+///
+/// A step's table lookup waits for the one before it, so one walk through a text is
+/// bound by the latency of its loads, not by the processor's throughput. A long text
+/// is therefore walked as two halves side by side, two independent chains of lookups in
+/// one loop. The second walk starts from the start state `max_len - 1` bytes before its
+/// half, so it has read every byte of any string that ends in its half; it reports only
+/// those, and the first walk those that end in its own. The second walk's reports wait
+/// in a buffer until the first walk is done, so the order (by end) is that of one walk.
 fn scan_compact(dfa: &Compact, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
-    let (mut at, mut state) = (0, dfa.start);
-    while at < hay.len() {
-        (at, state) = dfa.run(hay, at, state);
-        if dfa.is_special(state) {
-            for &p in dfa.ends_at(state) {
-                found(p as usize, at - dfa.lens[p as usize] as usize, at);
+    let mut report = |state: u16, at: usize| {
+        for &p in dfa.ends_at(state) {
+            found(p as usize, at - dfa.lens[p as usize] as usize, at);
+        }
+    };
+    let (mut a, mut state_a) = (0, dfa.start);
+    let overlap = dfa.max_len.saturating_sub(1);
+    if hay.len() >= 2 * (MIN_HALF + overlap) {
+        // The first walk reads [0, mid), the second [mid - overlap, len): equal lengths.
+        let mid = (hay.len() + overlap) / 2;
+        let (mut b, mut state_b) = (mid - overlap, dfa.start);
+        let mut later: Vec<(u16, usize)> = Vec::new();
+        while a < mid {
+            (a, state_a, b, state_b) = dfa.run_two(hay, a, state_a, mid, b, state_b);
+            if dfa.is_special(state_a) {
+                report(state_a, a);
             }
+            if dfa.is_special(state_b) && b > mid {
+                later.push((state_b, b));
+            }
+        }
+        while b < hay.len() {
+            (b, state_b) = dfa.run(hay, b, state_b);
+            if dfa.is_special(state_b) && b > mid {
+                later.push((state_b, b));
+            }
+        }
+        for (state, at) in later {
+            report(state, at);
+        }
+        return;
+    }
+    while a < hay.len() {
+        (a, state_a) = dfa.run(hay, a, state_a);
+        if dfa.is_special(state_a) {
+            report(state_a, a);
         }
     }
 }
@@ -663,6 +737,27 @@ mod tests {
         for (h, w) in hays.iter().zip(&want) {
             assert_eq!(&occurrences(&set, h), w);
         }
+    }
+
+    /// A long text is walked as two halves side by side; every occurrence is found once,
+    /// in the order one walk finds them, wherever the halves meet: in particular across
+    /// the middle, and where the longest string ends right after it.
+    #[test]
+    fn the_dfa_walks_halves_of_a_long_text_and_finds_what_one_walk_finds() {
+        let set = set_of(&STRINGS);
+        let dfa = Compact::build(set.full().unwrap(), &set.strings, false, None).unwrap();
+        let text: Vec<u8> = [HAY, b" red flags", b"back pain ", HAY, b"xx red flags", HAY]
+            .concat()
+            .repeat(3);
+        let mut split = 0;
+        for n in 0..=text.len() {
+            let hay = &text[..n];
+            let mut got = Vec::new();
+            scan_compact(&dfa, hay, |p, s, e| got.push((p, s, e)));
+            assert_eq!(got, crate_finds(&STRINGS, hay), "first {n} bytes");
+            split += usize::from(n >= 2 * (MIN_HALF + dfa.max_len));
+        }
+        assert!(split > 200, "{split} texts long enough to split");
     }
 
     /// Walks from given starts find exactly the occurrences that start there, whichever
