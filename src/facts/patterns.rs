@@ -9,13 +9,9 @@ use super::hir_code;
 use super::literals::{anchors, anchors_folded, read, Anchors};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
-use regex_automata::util::pool::Pool;
 use regex_automata::{meta, Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
 use std::sync::OnceLock;
-
-/// Per-thread lazy DFA caches.
-type CachePool = Pool<Cache, Box<dyn Fn() -> Cache + Send + Sync>>;
 
 /// Bytes of lazy-DFA states each worker thread may keep per pattern.
 const CACHE_BYTES: usize = 1 << 20;
@@ -197,7 +193,8 @@ fn build_error(over_size_limit: bool, e: &dyn std::fmt::Display, limit: usize) -
 
 /// A compiled pattern: a lazy DFA for anchored searches, or a full regex.
 enum Compiled {
-    Anchored(Box<(DFA, CachePool)>),
+    /// Searched with this thread's cache of it (see [`with_caches`]).
+    Anchored(Box<DFA>),
     Unanchored(Box<meta::Regex>),
 }
 
@@ -221,9 +218,7 @@ impl Compiled {
                 )
                 .build_from_nfa(nfa)
                 .map_err(|e| e.to_string())?;
-            let for_pool = dfa.clone();
-            let pool: CachePool = Pool::new(Box::new(move || for_pool.create_cache()));
-            Ok(Compiled::Anchored(Box::new((dfa, pool))))
+            Ok(Compiled::Anchored(Box::new(dfa)))
         } else {
             let re = meta::Regex::builder()
                 .configure(
@@ -236,19 +231,6 @@ impl Compiled {
                 .build_from_hir(hir)
                 .map_err(|e| build_error(e.size_limit().is_some(), &e, limit))?;
             Ok(Compiled::Unanchored(Box::new(re)))
-        }
-    }
-
-    /// The end of the match that starts at `start`, if any.
-    fn anchored_end(&self, text: &[u8], start: usize, cache: &mut Cache) -> Option<usize> {
-        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-        match self {
-            Compiled::Anchored(b) => match b.0.try_search_fwd(cache, &input) {
-                Ok(m) => m.map(|m| m.offset()),
-                // Only a search that gives up errs, and this DFA is not told to give up.
-                Err(_) => None,
-            },
-            Compiled::Unanchored(re) => re.search(&input).map(|m| m.end()),
         }
     }
 }
@@ -275,9 +257,54 @@ impl Ends {
 const MIN_END_LEN: usize = 3;
 
 /// The compiled patterns.
-#[derive(Default)]
 pub struct PatternSet {
     patterns: Vec<Slot>,
+    /// Tells this set's caches in each thread's [`CACHES`] from another set's.
+    id: u64,
+}
+
+impl Default for PatternSet {
+    fn default() -> Self {
+        PatternSet::new(Vec::new())
+    }
+}
+
+/// Numbers pattern sets for [`CACHES`].
+static NEXT_SET_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The pattern sets whose caches a thread keeps: a run searches with two (the concept
+/// patterns and the context engine's), tests with a few more.
+const CACHED_SETS: usize = 8;
+
+thread_local! {
+    /// This thread's lazy-DFA caches of the anchored patterns of the sets it searched
+    /// last (at most [`CACHED_SETS`]): (set id, a cache by pattern, made when first
+    /// needed). The crate's pool of caches, shared by the threads, wrote to memory both
+    /// threads read on every search, and its second thread went through a lock.
+    static CACHES: std::cell::RefCell<Vec<(u64, Vec<Option<Cache>>)>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// Runs `f` with this thread's caches of set `id`'s patterns, one place per pattern of its
+/// `len`. The caches are out of [`CACHES`] while `f` runs, so a search inside `f` is safe
+/// (it would start with caches of its own).
+fn with_caches<R>(id: u64, len: usize, f: impl FnOnce(&mut [Option<Cache>]) -> R) -> R {
+    let mut caches = CACHES
+        .with_borrow_mut(|sets| {
+            let at = sets.iter().position(|(set, _)| *set == id)?;
+            Some(sets.swap_remove(at).1)
+        })
+        .unwrap_or_default();
+    caches.resize_with(len, || None);
+    let r = f(&mut caches);
+    CACHES.with_borrow_mut(|sets| {
+        if sets.len() >= CACHED_SETS {
+            sets.remove(0);
+        }
+        sets.push((id, caches));
+    });
+    r
 }
 
 struct Slot {
@@ -338,6 +365,7 @@ impl PatternSet {
                     }
                 })
                 .collect(),
+            id: NEXT_SET_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -411,36 +439,39 @@ impl PatternSet {
     ) {
         candidates.sort_unstable();
         candidates.dedup();
-        let mut rest = &candidates[..];
-        while let Some(&(pattern, _)) = rest.first() {
-            let n = rest.iter().take_while(|c| c.0 == pattern).count();
-            let (group, tail) = rest.split_at(n);
-            rest = tail;
-            let p = pattern as usize;
-            let Some(compiled) = self.patterns.get(p).and_then(|s| s.compiled()) else {
-                continue;
-            };
-            let mut run = |cache: &mut Cache| {
-                let mut last_end = 0;
-                for &(_, start) in group {
-                    let start = start as usize;
-                    if start < last_end {
+        if !candidates.is_empty() {
+            with_caches(self.id, self.patterns.len(), |caches| {
+                let mut rest = &candidates[..];
+                while let Some(&(pattern, _)) = rest.first() {
+                    let n = rest.iter().take_while(|c| c.0 == pattern).count();
+                    let (group, tail) = rest.split_at(n);
+                    rest = tail;
+                    let p = pattern as usize;
+                    // Unanchored patterns get no candidates.
+                    let Some(Compiled::Anchored(dfa)) =
+                        self.patterns.get(p).and_then(|s| s.compiled())
+                    else {
                         continue;
-                    }
-                    if let Some(end) = compiled.anchored_end(text, start, cache) {
-                        if end > start {
-                            emit(p, start, end);
-                            last_end = end;
+                    };
+                    let cache = caches[p].get_or_insert_with(|| dfa.create_cache());
+                    let mut last_end = 0;
+                    for &(_, start) in group {
+                        let start = start as usize;
+                        if start < last_end {
+                            continue;
+                        }
+                        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                        // Only a search that gives up errs, and this DFA is not told to.
+                        if let Ok(Some(m)) = dfa.try_search_fwd(cache, &input) {
+                            let end = m.offset();
+                            if end > start {
+                                emit(p, start, end);
+                                last_end = end;
+                            }
                         }
                     }
                 }
-            };
-            match compiled {
-                Compiled::Anchored(b) => run(&mut b.1.get()),
-                Compiled::Unanchored(_) => {
-                    // Not reached: unanchored patterns get no candidates.
-                }
-            }
+            });
         }
         candidates.clear();
         for (i, slot) in self.patterns.iter().enumerate() {
@@ -460,9 +491,12 @@ impl PatternSet {
 mod tests {
     use super::*;
 
-    /// Runs a set the way the matcher does: candidates from a naive scan for each start
-    /// literal.
-    fn run(patterns: Vec<Pattern>, text: &str) -> Vec<(usize, usize, usize)> {
+    /// Candidate starts and end literals, as the matcher's scan gives them.
+    type Found = (Vec<(u32, u32)>, Vec<(u32, u32, u32)>);
+
+    /// Candidate starts and end literals of `patterns` in `text`, from a naive scan for
+    /// each literal.
+    fn literals_in(patterns: &[Pattern], text: &str) -> Found {
         let folded = super::super::literals::fold_bytes(text.as_bytes());
         let mut cands = Vec::new();
         let mut ends = Vec::new();
@@ -480,9 +514,14 @@ mod tests {
                 }
             }
         }
-        let set = PatternSet::new(patterns);
+        (cands, ends)
+    }
+
+    /// Searches `text` with `set` the way the matcher does, given [`literals_in`].
+    fn search(set: &PatternSet, (cands, ends): &Found, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut cands = cands.clone();
         let mut noted = Ends::default();
-        for (p, s, e) in ends {
+        for &(p, s, e) in ends {
             set.note_end(&mut noted, p, s, e);
         }
         set.keep_possible(&mut cands, &mut noted);
@@ -490,6 +529,53 @@ mod tests {
         set.find(text.as_bytes(), &mut cands, |p, s, e| out.push((p, s, e)));
         out.sort();
         out
+    }
+
+    /// Runs a set the way the matcher does.
+    fn run(patterns: Vec<Pattern>, text: &str) -> Vec<(usize, usize, usize)> {
+        let found = literals_in(&patterns, text);
+        search(&PatternSet::new(patterns), &found, text)
+    }
+
+    /// Each thread keeps its own caches of the patterns' automata, by set: sets whose
+    /// pattern at the same place differs, more sets than a thread keeps, and several
+    /// threads searching the same sets at once all find what a plain regex finds.
+    #[test]
+    fn each_thread_searches_each_set_with_caches_of_its_own_patterns() {
+        let text = "MRI dated 2/3/14; pain 7/10 with 60% relief; decreased sensation at L5; \
+                    6 sessions. x-ray performed; pain was 4 / 10";
+        let orders: Vec<Vec<&str>> = (0..CACHED_SETS + 3)
+            .map(|k| {
+                let mut order = PATTERNS.to_vec();
+                order.rotate_left(k % PATTERNS.len());
+                order
+            })
+            .collect();
+        let sets: Vec<_> = orders
+            .iter()
+            .map(|order| {
+                let patterns: Vec<Pattern> = order
+                    .iter()
+                    .map(|p| Pattern::check(p, 1 << 20).unwrap())
+                    .collect();
+                let found = literals_in(&patterns, text);
+                (PatternSet::new(patterns), found, reference(order, text))
+            })
+            .collect();
+        assert!(sets.iter().all(|(_, _, want)| want.len() >= 5));
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let sets = &sets;
+                scope.spawn(move || {
+                    for round in 0..20 {
+                        for k in 0..sets.len() {
+                            let (set, found, want) = &sets[(k + t + round) % sets.len()];
+                            assert_eq!(&search(set, found, text), want);
+                        }
+                    }
+                });
+            }
+        });
     }
 
     /// A pattern whose matches may end with a digit or a two-letter word needs no end
