@@ -281,36 +281,6 @@ impl Compact {
         (at, state)
     }
 
-    /// [`Compact::run`] of two walks at once, through `hay[a..a_end]` and `hay[b..]`,
-    /// until either reaches a special state or the first reaches `a_end`. The second
-    /// walk must have at least as many bytes left as the first.
-    fn run_two(
-        &self,
-        hay: &[u8],
-        mut a: usize,
-        mut state_a: u16,
-        a_end: usize,
-        mut b: usize,
-        mut state_b: u16,
-    ) -> (usize, u16, usize, u16) {
-        debug_assert!(a_end <= hay.len() && hay.len() - b >= a_end - a);
-        let (next, classes, columns, specials) =
-            (&self.next[..], &self.classes, self.columns, self.specials);
-        let (first, second) = (&hay[..a_end], &hay[b..b + (a_end - a)]);
-        let mut i = 0;
-        while a < first.len() {
-            state_a = next[state_a as usize * columns + classes[first[a] as usize] as usize];
-            state_b = next[state_b as usize * columns + classes[second[i] as usize] as usize];
-            a += 1;
-            i += 1;
-            if state_a < specials || state_b < specials {
-                break;
-            }
-        }
-        b += i;
-        (a, state_a, b, state_b)
-    }
-
     /// Whether `state` is dead or a match state.
     fn is_special(&self, state: u16) -> bool {
         state < self.specials
@@ -323,56 +293,140 @@ impl Compact {
     }
 }
 
-/// The shortest half of a text [`scan_compact`] walks as two halves; shorter ones are not
-/// worth the second walk's overlap (as long as the longest string) and buffer.
-const MIN_HALF: usize = 16;
+/// The shortest part of a text [`scan_compact`] walks in parts; shorter ones are not worth
+/// the overlap (as long as the longest string) and buffers of the parts.
+const MIN_PART: usize = 16;
+
+/// Bytes the walks of [`scan_compact`] step through before they look at what they passed.
+const STRETCH: usize = 32;
+
+/// The special states one walk passed in a stretch of [`STRETCH`] bytes: (place after the
+/// byte, state), of which the first `len` count.
+#[derive(Clone, Copy)]
+struct Passed {
+    at: [u32; STRETCH],
+    state: [u16; STRETCH],
+    len: usize,
+}
+
+impl Passed {
+    const EMPTY: Passed = Passed {
+        at: [0; STRETCH],
+        state: [0; STRETCH],
+        len: 0,
+    };
+
+    /// Notes `state` after `at` bytes; it counts only if it is special. Writing always and
+    /// counting conditionally takes no branch: special states come every few bytes, at
+    /// places no predictor can guess, and a branch on each would often be mispredicted.
+    #[inline(always)]
+    fn note(&mut self, at: usize, state: u16, specials: u16) {
+        let k = self.len % STRETCH;
+        self.at[k] = at as u32;
+        self.state[k] = state;
+        self.len += usize::from(state < specials);
+    }
+
+    fn take(&mut self) -> impl Iterator<Item = (u16, usize)> + '_ {
+        let len = std::mem::take(&mut self.len);
+        (0..len).map(|k| (self.state[k], self.at[k] as usize))
+    }
+}
 
 /// [`scan`] with a [`Compact`] DFA.
 ///
-/// A step's table lookup waits for the one before it, so one walk through a text is
-/// bound by the latency of its loads, not by the processor's throughput. A long text
-/// is therefore walked as two halves side by side, two independent chains of lookups in
-/// one loop. The second walk starts from the start state `max_len - 1` bytes before its
-/// half, so it has read every byte of any string that ends in its half; it reports only
-/// those, and the first walk those that end in its own. The second walk's reports wait
-/// in a buffer until the first walk is done, so the order (by end) is that of one walk.
-fn scan_compact(dfa: &Compact, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+/// A step's table lookup waits for the one before it, and the table is larger than the
+/// processor's first-level cache, so one walk through a text is bound by the latency of
+/// its loads, not by the processor's throughput. A long text is therefore walked in two
+/// or four parts side by side: independent chains of lookups in one loop. Each part but
+/// the first starts from the start state `max_len - 1` bytes before the end of the part
+/// before it, so it has read every byte of any string that ends past that end; it
+/// reports only those, and the part before it the others. The reports of the later parts
+/// wait in buffers until the first part is done, so the order (by end) is that of one
+/// walk. The walks note the special states they pass without leaving their loop (see
+/// [`Passed::note`]), and the strings that end there are reported after each stretch.
+fn scan_compact(dfa: &Compact, hay: &[u8], found: impl FnMut(usize, usize, usize)) {
+    debug_assert!(hay.len() < u32::MAX as usize);
+    let overlap = dfa.max_len.saturating_sub(1);
+    if hay.len() >= 4 * (MIN_PART + overlap) {
+        scan_in_parts::<4>(dfa, hay, found)
+    } else if hay.len() >= 2 * (MIN_PART + overlap) {
+        scan_in_parts::<2>(dfa, hay, found)
+    } else {
+        scan_in_parts::<1>(dfa, hay, found)
+    }
+}
+
+/// [`scan_compact`] in `PARTS` parts.
+fn scan_in_parts<const PARTS: usize>(
+    dfa: &Compact,
+    hay: &[u8],
+    mut found: impl FnMut(usize, usize, usize),
+) {
     let mut report = |state: u16, at: usize| {
         for &p in dfa.ends_at(state) {
             found(p as usize, at - dfa.lens[p as usize] as usize, at);
         }
     };
-    let (mut a, mut state_a) = (0, dfa.start);
-    let overlap = dfa.max_len.saturating_sub(1);
-    if hay.len() >= 2 * (MIN_HALF + overlap) {
-        // The first walk reads [0, mid), the second [mid - overlap, len): equal lengths.
-        let mid = (hay.len() + overlap) / 2;
-        let (mut b, mut state_b) = (mid - overlap, dfa.start);
-        let mut later: Vec<(u16, usize)> = Vec::new();
-        while a < mid {
-            (a, state_a, b, state_b) = dfa.run_two(hay, a, state_a, mid, b, state_b);
-            if dfa.is_special(state_a) {
-                report(state_a, a);
-            }
-            if dfa.is_special(state_b) && b > mid {
-                later.push((state_b, b));
+    let (next, classes, columns, specials) =
+        (&dfa.next[..], &dfa.classes, dfa.columns, dfa.specials);
+    let step =
+        |state: u16, byte: u8| next[state as usize * columns + classes[byte as usize] as usize];
+    let overlap = if PARTS == 1 {
+        0
+    } else {
+        dfa.max_len.saturating_sub(1)
+    };
+    // Part j reads [j * (len - overlap), j * (len - overlap) + len), the last one to the
+    // end of the text, and reports the strings that end past `j * (len - overlap) +
+    // overlap` (0 for the first part).
+    let len = (hay.len() + (PARTS - 1) * overlap).div_ceil(PARTS);
+    let from: [usize; PARTS] = std::array::from_fn(|j| j * (len - overlap));
+    let part = |j: usize| &hay[from[j]..(from[j] + len).min(hay.len())];
+    let after = |j: usize| if j == 0 { 0 } else { from[j] + overlap };
+    let parts: [&[u8]; PARTS] = std::array::from_fn(part);
+    // Every part is at least as long as the last.
+    let together = parts[PARTS - 1].len();
+    let mut states = [dfa.start; PARTS];
+    let mut passed = [Passed::EMPTY; PARTS];
+    let mut later: [Vec<(u16, usize)>; PARTS] = std::array::from_fn(|_| Vec::new());
+    for at in (0..together).step_by(STRETCH) {
+        let end = (at + STRETCH).min(together);
+        for k in at..end {
+            let walks = states
+                .iter_mut()
+                .zip(&mut passed)
+                .zip(parts.iter().zip(&from));
+            for ((state, passed), (part, &from)) in walks {
+                *state = step(*state, part[k]);
+                passed.note(from + k + 1, *state, specials);
             }
         }
-        while b < hay.len() {
-            (b, state_b) = dfa.run(hay, b, state_b);
-            if dfa.is_special(state_b) && b > mid {
-                later.push((state_b, b));
-            }
-        }
-        for (state, at) in later {
+        for (state, at) in passed[0].take() {
             report(state, at);
         }
-        return;
+        for j in 1..PARTS {
+            let after = after(j);
+            later[j].extend(passed[j].take().filter(|&(_, at)| at > after));
+        }
     }
-    while a < hay.len() {
-        (a, state_a) = dfa.run(hay, a, state_a);
-        if dfa.is_special(state_a) {
-            report(state_a, a);
+    // The rest of the parts longer than the last.
+    for j in 0..PARTS - 1 {
+        for (k, &byte) in parts[j].iter().enumerate().skip(together) {
+            states[j] = step(states[j], byte);
+            let at = from[j] + k + 1;
+            if states[j] < specials && at > after(j) {
+                if j == 0 {
+                    report(states[j], at);
+                } else {
+                    later[j].push((states[j], at));
+                }
+            }
+        }
+    }
+    for part in &later[1..] {
+        for &(state, at) in part {
+            report(state, at);
         }
     }
 }
@@ -739,25 +793,44 @@ mod tests {
         }
     }
 
-    /// A long text is walked as two halves side by side; every occurrence is found once,
-    /// in the order one walk finds them, wherever the halves meet: in particular across
-    /// the middle, and where the longest string ends right after it.
+    /// A long text is walked in two or four parts side by side; every occurrence is found
+    /// once, in the order one walk finds them, wherever the parts meet: in particular
+    /// across a meeting place, and where the longest string ends right after it.
     #[test]
-    fn the_dfa_walks_halves_of_a_long_text_and_finds_what_one_walk_finds() {
+    fn the_dfa_walks_parts_of_a_long_text_and_finds_what_one_walk_finds() {
         let set = set_of(&STRINGS);
         let dfa = Compact::build(set.full().unwrap(), &set.strings, false, None).unwrap();
         let text: Vec<u8> = [HAY, b" red flags", b"back pain ", HAY, b"xx red flags", HAY]
             .concat()
             .repeat(3);
-        let mut split = 0;
+        let walk = |hay: &[u8], parts: usize| {
+            let mut got = Vec::new();
+            let found = |p, s, e| got.push((p, s, e));
+            match parts {
+                1 => scan_in_parts::<1>(&dfa, hay, found),
+                2 => scan_in_parts::<2>(&dfa, hay, found),
+                _ => scan_in_parts::<4>(&dfa, hay, found),
+            }
+            got
+        };
+        let mut walked = [0; 3];
         for n in 0..=text.len() {
             let hay = &text[..n];
+            let want = crate_finds(&STRINGS, hay);
             let mut got = Vec::new();
             scan_compact(&dfa, hay, |p, s, e| got.push((p, s, e)));
-            assert_eq!(got, crate_finds(&STRINGS, hay), "first {n} bytes");
-            split += usize::from(n >= 2 * (MIN_HALF + dfa.max_len));
+            assert_eq!(got, want, "first {n} bytes");
+            for (i, parts) in [1, 2, 4].into_iter().enumerate() {
+                if n >= parts * (MIN_PART + dfa.max_len) {
+                    assert_eq!(walk(hay, parts), want, "first {n} bytes in {parts} parts");
+                    walked[i] += 1;
+                }
+            }
         }
-        assert!(split > 200, "{split} texts long enough to split");
+        assert!(
+            walked[2] > 300,
+            "{walked:?} texts walked in 1, 2 and 4 parts"
+        );
     }
 
     /// Walks from given starts find exactly the occurrences that start there, whichever
