@@ -24,10 +24,9 @@ pub struct Regex {
     /// The pattern with ASCII semantics: for every text when the pattern is ASCII, and
     /// for ASCII texts when it is not.
     inner: Deferred,
-    /// A pattern that spells a non-ASCII character, compiled with Unicode semantics the
-    /// first time a text that is not ASCII is searched, and its slot in [`CACHES`] (clones
-    /// share the engine, and so the slot).
-    unicode: Option<std::sync::Arc<(String, std::sync::OnceLock<meta::Regex>, usize)>>,
+    /// For a pattern that spells a non-ASCII character: its Unicode form, for texts that
+    /// are not ASCII (clones share it).
+    unicode: Option<std::sync::Arc<UnicodeForm>>,
     /// A cheap necessary condition for a match: when it says no, the search is skipped.
     /// Most parser regexes run on every line of a letter and match on few of them.
     guard: Option<fn(&str) -> bool>,
@@ -117,11 +116,11 @@ pub fn compile(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
     // (a Unicode parse) would cost a one-letter run a tenth of its time.
     let re = Regex {
         inner: Deferred::new(ascii_form(pattern))?,
-        unicode: Some(std::sync::Arc::new((
-            pattern.to_string(),
-            std::sync::OnceLock::new(),
-            NEXT_SLOT.fetch_add(1, Ordering::Relaxed),
-        ))),
+        unicode: Some(std::sync::Arc::new(UnicodeForm {
+            pattern: pattern.to_string(),
+            built: std::sync::OnceLock::new(),
+            slot: NEXT_SLOT.fetch_add(1, Ordering::Relaxed),
+        })),
         guard: None,
     };
     #[cfg(test)]
@@ -167,6 +166,16 @@ impl Clone for Deferred {
             slot: NEXT_SLOT.fetch_add(1, Ordering::Relaxed),
         }
     }
+}
+
+/// A pattern compiled with Unicode semantics the first time a text that is not ASCII is
+/// searched.
+#[derive(Debug)]
+struct UnicodeForm {
+    pattern: String,
+    built: OnceLock<meta::Regex>,
+    /// Its place in each thread's [`CACHES`].
+    slot: usize,
 }
 
 /// Slots of [`CACHES`] handed out so far. Parser regexes are a fixed set, made once per
@@ -376,8 +385,10 @@ impl Regex {
     fn engine(&self, haystack: &str) -> (&meta::Regex, usize) {
         match &self.unicode {
             Some(u) if !haystack.is_ascii() => (
-                u.1.get_or_init(|| build(&u.0, true).expect("built by the tests of both forms")),
-                u.2,
+                u.built.get_or_init(|| {
+                    build(&u.pattern, true).expect("built by the tests of both forms")
+                }),
+                u.slot,
             ),
             _ => (self.inner.get(), self.inner.slot),
         }
@@ -624,7 +635,7 @@ mod tests {
         );
         let mut matched = 0;
         for re in &regexes {
-            let u = &re.unicode.as_ref().unwrap().0;
+            let u = &re.unicode.as_ref().unwrap().pattern;
             let full = build(u, true).unwrap();
             for s in &samples {
                 let groups = |r: &meta::Regex| -> Vec<Vec<Option<regex_automata::Span>>> {

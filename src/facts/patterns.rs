@@ -235,6 +235,31 @@ impl Compiled {
     }
 }
 
+/// Calls `emit(start, end)` for the match of `dfa` at each of `starts` (ascending), as
+/// `find_iter` would: a start inside the last match is skipped, and so are empty matches.
+fn anchored_matches(
+    dfa: &DFA,
+    cache: &mut Cache,
+    text: &[u8],
+    starts: impl Iterator<Item = usize>,
+    mut emit: impl FnMut(usize, usize),
+) {
+    let mut last_end = 0;
+    for start in starts {
+        if start < last_end {
+            continue;
+        }
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+        // Only a search that gives up errs, and this DFA is not told to.
+        if let Ok(Some(m)) = dfa.try_search_fwd(cache, &input) {
+            if m.offset() > start {
+                emit(start, m.offset());
+                last_end = m.offset();
+            }
+        }
+    }
+}
+
 /// Where the patterns' end literals occur in one text (see [`PatternSet::note_end`]);
 /// reused from text to text.
 #[derive(Debug, Default)]
@@ -441,12 +466,8 @@ impl PatternSet {
         candidates.dedup();
         if !candidates.is_empty() {
             with_caches(self.id, self.patterns.len(), |caches| {
-                let mut rest = &candidates[..];
-                while let Some(&(pattern, _)) = rest.first() {
-                    let n = rest.iter().take_while(|c| c.0 == pattern).count();
-                    let (group, tail) = rest.split_at(n);
-                    rest = tail;
-                    let p = pattern as usize;
+                for group in candidates.chunk_by(|a, b| a.0 == b.0) {
+                    let p = group[0].0 as usize;
                     // Unanchored patterns get no candidates.
                     let Some(Compiled::Anchored(dfa)) =
                         self.patterns.get(p).and_then(|s| s.compiled())
@@ -454,22 +475,8 @@ impl PatternSet {
                         continue;
                     };
                     let cache = caches[p].get_or_insert_with(|| dfa.create_cache());
-                    let mut last_end = 0;
-                    for &(_, start) in group {
-                        let start = start as usize;
-                        if start < last_end {
-                            continue;
-                        }
-                        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                        // Only a search that gives up errs, and this DFA is not told to.
-                        if let Ok(Some(m)) = dfa.try_search_fwd(cache, &input) {
-                            let end = m.offset();
-                            if end > start {
-                                emit(p, start, end);
-                                last_end = end;
-                            }
-                        }
-                    }
+                    let starts = group.iter().map(|&(_, start)| start as usize);
+                    anchored_matches(dfa, cache, text, starts, |start, end| emit(p, start, end));
                 }
             });
         }
