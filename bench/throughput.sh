@@ -3,7 +3,9 @@
 # same corpus for every vocabulary phrase of the default pack, at 10,000 and 100,000
 # generated letters, same thread count, warm cache. Prints letters/s, MB/s, the ratio to
 # ripgrep and peak RSS, each the median of RUNS runs (default 3).
-# Usage: [RUNS=N] bench/throughput.sh [THREADS] [SIZES...]
+# Usage: [RUNS=N] [IMRLINT=BINARY] bench/throughput.sh [THREADS] [SIZES...]
+# IMRLINT measures another build of imrlint than target/release/imrlint, such as the
+# profile-guided one bench/pgo-build.sh writes (target/pgo/imrlint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-$(nproc)}
@@ -12,7 +14,8 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 command -v rg >/dev/null || { echo "ripgrep (rg) is needed: apt-get install ripgrep" >&2; exit 2; }
 cargo build --release -q --bin imrlint --example gen-corpus
-bin=target/release/imrlint
+bin=${IMRLINT:-target/release/imrlint}
+[ -x "$bin" ] || { echo "no imrlint binary at $bin" >&2; exit 2; }
 work=${BENCH_DIR:-$(mktemp -d)}
 phrases="$work/phrases.txt"
 $bin rules phrases > "$phrases"
@@ -44,7 +47,7 @@ summary() {
     printf "%.2f %.2f %.2f %d\n", m, t[1], t[NR], kb }'
 }
 
-echo "median of $runs runs each (min-max in brackets), $threads threads"
+echo "median of $runs runs each (min-max in brackets), $threads threads, $bin"
 printf '%-9s %-8s %10s %13s %9s %8s %12s %9s\n' letters tool seconds "(min-max)" letters/s MB/s peak_RSS_MB ratio
 for n in "${sizes[@]}"; do
   dir="$work/corpus-$n"
