@@ -552,6 +552,10 @@ impl ContextEngine {
         selected: &mut Vec<usize>,
         target: Range<usize>,
     ) -> Assessment {
+        if view.cands.is_empty() {
+            // No trigger in the sentence (its scopes were not read).
+            return Assessment::present();
+        }
         let toks = &view.tokens;
         // Target tokens [a, b); a == b for a point between tokens.
         let a = view.first_token;
@@ -684,7 +688,8 @@ struct SentenceView {
     norm: Vec<u8>,
     norm_start: Vec<usize>,
     norm_end: Vec<usize>,
-    /// Token is a clause boundary.
+    /// Token is a clause boundary. This, `level` and `content_prefix` are read only for
+    /// a sentence with trigger candidates ([`SentenceView::read_scopes`]).
     boundary: Vec<bool>,
     /// Parenthesis nesting level of each token (brackets count as outside).
     level: Vec<u16>,
@@ -708,11 +713,6 @@ impl SentenceView {
         self.norm.clear();
         self.norm_start.clear();
         self.norm_end.clear();
-        self.boundary.clear();
-        self.level.clear();
-        self.content_prefix.clear();
-        self.content_prefix.push(0);
-        let mut depth: u16 = 0;
         for t in &self.tokens {
             if !self.norm.is_empty() {
                 self.norm.push(b' ');
@@ -727,27 +727,6 @@ impl SentenceView {
             }
             self.norm_start.push(start);
             self.norm_end.push(self.norm.len());
-            let word = &self.norm[start..];
-            // A one-byte punctuation token may open or close brackets or end a clause.
-            let punct = match raw {
-                [b] if t.kind == TokenKind::Punct => *b,
-                _ => 0,
-            };
-            match punct {
-                b'(' | b'[' => {
-                    self.level.push(depth);
-                    depth = depth.saturating_add(1);
-                }
-                b')' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    self.level.push(depth);
-                }
-                _ => self.level.push(depth),
-            }
-            self.boundary.push(matches!(punct, b';' | b'!' | b'?'));
-            let content = t.kind == TokenKind::Word && !is_stopword(word);
-            let last = *self.content_prefix.last().unwrap_or(&0);
-            self.content_prefix.push(last + usize::from(content));
         }
 
         self.cands.clear();
@@ -786,6 +765,45 @@ impl SentenceView {
         // in the key, so an unstable sort orders as a stable one would).
         self.cands
             .sort_unstable_by(|x, y| (x.start, y.end, y.trigger).cmp(&(y.start, x.end, x.trigger)));
+        // Most sentences with a mention have no trigger (six in ten in the generated
+        // corpus), and every target in them is present: their scopes are not needed.
+        if !self.cands.is_empty() {
+            self.read_scopes(text);
+        }
+    }
+
+    /// What scopes are measured with: each token's clause boundaries, parenthesis level
+    /// and the running count of content words.
+    fn read_scopes(&mut self, text: &str) {
+        self.boundary.clear();
+        self.level.clear();
+        self.content_prefix.clear();
+        self.content_prefix.push(0);
+        let mut depth: u16 = 0;
+        for (k, t) in self.tokens.iter().enumerate() {
+            let raw = &text.as_bytes()[t.range.clone()];
+            // A one-byte punctuation token may open or close brackets or end a clause.
+            let punct = match raw {
+                [b] if t.kind == TokenKind::Punct => *b,
+                _ => 0,
+            };
+            match punct {
+                b'(' | b'[' => {
+                    self.level.push(depth);
+                    depth = depth.saturating_add(1);
+                }
+                b')' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    self.level.push(depth);
+                }
+                _ => self.level.push(depth),
+            }
+            self.boundary.push(matches!(punct, b';' | b'!' | b'?'));
+            let word = &self.norm[self.norm_start[k]..self.norm_end[k]];
+            let content = t.kind == TokenKind::Word && !is_stopword(word);
+            let last = *self.content_prefix.last().unwrap_or(&0);
+            self.content_prefix.push(last + usize::from(content));
+        }
     }
 
     /// Content words among tokens `lo..hi`.
