@@ -164,7 +164,7 @@ pub fn sub_field(joined: &Joined, start: usize, end: usize) -> Option<Field> {
     Some(Field {
         text: text.to_string(),
         span: joined.source_span(s, e),
-        joined: Some(joined.slice(s, e)),
+        map: Some(joined.map.slice(s, e)),
     })
 }
 

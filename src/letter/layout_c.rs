@@ -10,7 +10,7 @@ use super::fields::{
 use super::items::{cite, decision_in_words, lines_field, necessity, numbered_item, sub_field};
 use super::model::{Case, Field, Item, ParseProblem, Value};
 use super::sections::{section_body, Heading, HeadingKeys};
-use super::text::{Joined, Line};
+use super::text::Line;
 use super::Reading;
 use crate::re::Regex;
 use std::sync::OnceLock;
@@ -143,10 +143,7 @@ pub fn parse(lines: &[Line<'_>], headings: &[Heading], reading: Reading) -> Case
 /// The request of "ISSUE AT DISPUTE:", without a number, a question's wording or the
 /// final full stop.
 fn request_of(f: &Field) -> Field {
-    let joined = f
-        .joined
-        .clone()
-        .unwrap_or_else(|| Joined::from_source(&f.text, f.span.start));
+    let joined = f.joined();
     let text = &joined.text;
     let mut start = numbered_item(text).unwrap_or(0);
     let mut end = text.len();

@@ -1,7 +1,7 @@
 //! The `Case` model every letter layout parses into. Every field keeps its byte span
 //! into the user's file, so findings can point at the exact words.
 
-use super::text::Joined;
+use super::text::{Joined, SourceMap};
 use crate::citation::Citation;
 use crate::span::Span;
 use serde::{Deserialize, Serialize};
@@ -13,15 +13,15 @@ pub struct Field {
     pub span: Span,
     /// Offsets of `text` back into the source (absent for structured input).
     #[serde(skip)]
-    pub joined: Option<Joined>,
+    pub map: Option<SourceMap>,
 }
 
 impl Field {
     pub fn from_joined(joined: Joined) -> Self {
         Field {
-            text: joined.text.clone(),
             span: joined.span(),
-            joined: Some(joined),
+            text: joined.text,
+            map: Some(joined.map),
         }
     }
 
@@ -30,25 +30,37 @@ impl Field {
     pub fn plain(text: &str, span: Span) -> Self {
         let joined = Joined::from_source(text, span.start);
         Field {
-            text: joined.text.clone(),
+            text: joined.text,
             span,
-            joined: Some(joined),
+            map: Some(joined.map),
+        }
+    }
+
+    /// The field's text with its map, for reading parts of it as fields of their own
+    /// ([`super::items::sub_field`]).
+    pub fn joined(&self) -> Joined {
+        match &self.map {
+            Some(map) => Joined {
+                text: self.text.clone(),
+                map: map.clone(),
+            },
+            None => Joined::from_source(&self.text, self.span.start),
         }
     }
 
     /// Maps a byte range of `text` to a span of the source file.
     pub fn source_span(&self, start: usize, end: usize) -> Span {
-        match &self.joined {
-            Some(j) => j.source_span(start, end),
+        match &self.map {
+            Some(m) => m.source_span(start, end),
             None => self.span,
         }
     }
 
     /// [`Field::source_span`] for ranges taken in order of start (see
-    /// [`Joined::source_span_after`]).
+    /// [`SourceMap::source_span_after`]).
     pub fn source_span_after(&self, cursor: &mut usize, start: usize, end: usize) -> Span {
-        match &self.joined {
-            Some(j) => j.source_span_after(cursor, start, end),
+        match &self.map {
+            Some(m) => m.source_span_after(cursor, start, end),
             None => self.span,
         }
     }

@@ -264,6 +264,13 @@ fn plain_char(c: char) -> Option<&'static str> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Joined {
     pub text: String,
+    pub map: SourceMap,
+}
+
+/// Where each byte of a text read from a letter (a joined paragraph, or a part of one)
+/// lies in the source file: the runs copied from it and the characters replaced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMap {
     segments: Vec<Segment>,
 }
 
@@ -329,7 +336,9 @@ impl Joined {
         // one), so that joining does not grow the buffers line by line.
         let mut j = Joined {
             text: String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum()),
-            segments: Vec::with_capacity(lines.len()),
+            map: SourceMap {
+                segments: Vec::with_capacity(lines.len()),
+            },
         };
         for (k, line) in lines.iter().enumerate() {
             let mut text = line.text;
@@ -426,7 +435,7 @@ impl Joined {
             let Some(plain) = plain_char(c) else { continue };
             self.copy_run(&word[run_start..k], src_start + run_start);
             if !plain.is_empty() {
-                self.segments.push(Segment {
+                self.map.segments.push(Segment {
                     at: self.text.len(),
                     src: src_start + k,
                     len: plain.len(),
@@ -447,7 +456,7 @@ impl Joined {
         // A run one byte after the previous copied run, in the text and in the source
         // (words one space or line break apart), extends it: the byte between maps
         // one to one as well.
-        if let Some(last) = self.segments.last_mut() {
+        if let Some(last) = self.map.segments.last_mut() {
             if last.is_copy() && last.at + last.len + 1 == at && last.src + last.len + 1 == src {
                 last.len += run.len() + 1;
                 last.src_len = last.len;
@@ -455,7 +464,7 @@ impl Joined {
                 return;
             }
         }
-        self.segments.push(Segment {
+        self.map.segments.push(Segment {
             at: self.text.len(),
             src,
             len: run.len(),
@@ -466,6 +475,18 @@ impl Joined {
 
     /// Maps a byte range of the joined text to a span of the source.
     pub fn source_span(&self, start: usize, end: usize) -> Span {
+        self.map.source_span(start, end)
+    }
+
+    /// The whole paragraph's span in the source.
+    pub fn span(&self) -> Span {
+        self.source_span(0, self.text.len())
+    }
+}
+
+impl SourceMap {
+    /// Maps a byte range of its text to a span of the source.
+    pub fn source_span(&self, start: usize, end: usize) -> Span {
         if self.segments.is_empty() {
             return Span::default();
         }
@@ -474,7 +495,7 @@ impl Joined {
         Span::new(s, e.max(s))
     }
 
-    /// [`Joined::source_span`] for ranges taken in order of start (a field's mentions):
+    /// [`SourceMap::source_span`] for ranges taken in order of start (a field's mentions):
     /// `cursor` (0 at first) remembers the segment the last one started in, so the search
     /// walks forward from there instead of starting over.
     pub fn source_span_after(&self, cursor: &mut usize, start: usize, end: usize) -> Span {
@@ -521,14 +542,13 @@ impl Joined {
         g.source_at(off.saturating_sub(g.at))
     }
 
-    /// The part `text[start..end]` as its own joined text, still mapped to the source.
-    pub fn slice(&self, start: usize, end: usize) -> Joined {
+    /// The map of the part `start..end` of its text, as that part's own map.
+    pub fn slice(&self, start: usize, end: usize) -> SourceMap {
         // Runs are in text order and do not overlap: only those from the first that ends
         // after `start` to the last that begins before `end` can contribute.
         let first = self.segments.partition_point(|g| g.at + g.len <= start);
         let last = first + self.segments[first..].partition_point(|g| g.at < end);
-        let mut out = Joined {
-            text: String::new(),
+        let mut out = SourceMap {
             segments: Vec::with_capacity(last - first),
         };
         out.segments.extend(
@@ -536,13 +556,7 @@ impl Joined {
                 .iter()
                 .filter_map(|g| g.cut(start, end)),
         );
-        out.text = self.text.get(start..end).unwrap_or_default().to_string();
         out
-    }
-
-    /// The whole paragraph's span in the source.
-    pub fn span(&self) -> Span {
-        self.source_span(0, self.text.len())
     }
 }
 
@@ -556,20 +570,20 @@ mod tests {
     #[test]
     fn a_slice_keeps_the_runs_a_full_scan_keeps() {
         let every_run = |j: &Joined, start: usize, end: usize| -> Vec<Segment> {
-            j.segments
+            j.map
+                .segments
                 .iter()
                 .filter_map(|g| g.cut(start, end))
                 .collect()
         };
         let src = "Low back pain with radi-\nculopathy;\u{201c}no\u{201d} red\n   flags noted.\nPlan: MRI.";
         let j = Joined::from_lines(&content_lines(src));
-        assert!(j.segments.len() > 3);
+        assert!(j.map.segments.len() > 3);
         let n = j.text.len();
         let bounds: Vec<usize> = (0..=n).filter(|&i| j.text.is_char_boundary(i)).collect();
         for (k, &start) in bounds.iter().enumerate() {
             for &end in &bounds[k..] {
-                let part = j.slice(start, end);
-                assert_eq!(part.text, j.text[start..end], "{start}..{end}");
+                let part = j.map.slice(start, end);
                 assert_eq!(part.segments, every_run(&j, start, end), "{start}..{end}");
             }
         }
@@ -595,7 +609,7 @@ mod tests {
         let mut cursor = 0;
         for &(s, e) in &ranges {
             assert_eq!(
-                j.source_span_after(&mut cursor, s, e),
+                j.map.source_span_after(&mut cursor, s, e),
                 j.source_span(s, e),
                 "{s}..{e}"
             );
@@ -603,14 +617,14 @@ mod tests {
         // Out of order: the cursor is behind or ahead of the range's segment.
         for &(s, e) in ranges.iter().rev().step_by(7) {
             assert_eq!(
-                j.source_span_after(&mut cursor, s, e),
+                j.map.source_span_after(&mut cursor, s, e),
                 j.source_span(s, e),
                 "{s}..{e}"
             );
         }
         let empty = Joined::default();
         assert_eq!(
-            empty.source_span_after(&mut 0, 0, 3),
+            empty.map.source_span_after(&mut 0, 0, 3),
             empty.source_span(0, 3)
         );
     }
