@@ -265,17 +265,16 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located() {
-        let dir = std::env::temp_dir().join(format!("imrlint-config-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(CONFIG_FILE);
+        // Removed when dropped, also when an assertion fails.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(CONFIG_FILE);
         std::fs::write(&p, "default-rules: true\ndeny-warning: true\n").unwrap();
-        let errs = load(Some(&p), &dir).unwrap_err();
+        let errs = load(Some(&p), dir.path()).unwrap_err();
         assert_eq!(errs[0].line_col(), Some((2, 1)));
         assert_eq!(
             errs[0].help.as_deref(),
             Some("did you mean `deny-warnings`?")
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
