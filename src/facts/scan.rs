@@ -269,16 +269,24 @@ impl Compact {
     /// after the last byte read, and the state there. A loop of its own, with no call in
     /// it, so that the state stays in a register: the step is the scan's critical path.
     fn run(&self, hay: &[u8], mut at: usize, mut state: u16) -> (usize, u16) {
-        let (next, classes, columns, specials) =
-            (&self.next[..], &self.classes, self.columns, self.specials);
+        let (table, specials) = (self.table(), self.specials);
         while at < hay.len() {
-            state = next[state as usize * columns + classes[hay[at] as usize] as usize];
+            state = table.step(state, hay[at]);
             at += 1;
             if state < specials {
                 break;
             }
         }
         (at, state)
+    }
+
+    /// The transitions, as a value a scan loop keeps in registers.
+    fn table(&self) -> Table<'_> {
+        Table {
+            next: &self.next,
+            classes: &self.classes,
+            columns: self.columns,
+        }
     }
 
     /// Whether `state` is dead or a match state.
@@ -290,6 +298,22 @@ impl Compact {
     fn ends_at(&self, state: u16) -> &[u32] {
         let s = state as usize;
         &self.matches[self.match_at[s] as usize..self.match_at[s + 1] as usize]
+    }
+}
+
+/// The transitions of a [`Compact`] DFA.
+#[derive(Clone, Copy)]
+struct Table<'a> {
+    next: &'a [u16],
+    classes: &'a [u8; 256],
+    columns: usize,
+}
+
+impl Table<'_> {
+    /// The state after reading `byte` in `state`.
+    #[inline(always)]
+    fn step(self, state: u16, byte: u8) -> u16 {
+        self.next[state as usize * self.columns + self.classes[byte as usize] as usize]
     }
 }
 
@@ -368,10 +392,7 @@ fn scan_in_parts<const PARTS: usize>(
             found(p as usize, at - dfa.lens[p as usize] as usize, at);
         }
     };
-    let (next, classes, columns, specials) =
-        (&dfa.next[..], &dfa.classes, dfa.columns, dfa.specials);
-    let step =
-        |state: u16, byte: u8| next[state as usize * columns + classes[byte as usize] as usize];
+    let (table, specials) = (dfa.table(), dfa.specials);
     let overlap = if PARTS == 1 {
         0
     } else {
@@ -398,7 +419,7 @@ fn scan_in_parts<const PARTS: usize>(
                 .zip(&mut passed)
                 .zip(parts.iter().zip(&from));
             for ((state, passed), (part, &from)) in walks {
-                *state = step(*state, part[k]);
+                *state = table.step(*state, part[k]);
                 passed.note(from + k + 1, *state, specials);
             }
         }
@@ -413,7 +434,7 @@ fn scan_in_parts<const PARTS: usize>(
     // The rest of the parts longer than the last.
     for j in 0..PARTS - 1 {
         for (k, &byte) in parts[j].iter().enumerate().skip(together) {
-            states[j] = step(states[j], byte);
+            states[j] = table.step(states[j], byte);
             let at = from[j] + k + 1;
             if states[j] < specials && at > after(j) {
                 if j == 0 {
