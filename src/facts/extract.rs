@@ -199,6 +199,9 @@ fn extract_with(case: &Case, pack: &Pack, assess: Assess) -> CaseFacts {
             record_counts.extend(completed_counts(&f.text, &sentences, out, &pack.services));
         }
     }
+    // The rationale's hits, kept beside `hits` for the item's numbers; the two buffers
+    // change places each item instead of a new one growing from empty.
+    let mut rationale_hits = Vec::new();
     for item in &case.items {
         let request = mentions(&item.request, pack, None, &mut hits);
         let mut f = ItemFacts {
@@ -208,13 +211,13 @@ fn extract_with(case: &Case, pack: &Pack, assess: Assess) -> CaseFacts {
         };
         // The rationale is searched once: its hits also serve the restatement check and
         // the conclusion.
-        let mut rationale_hits = Vec::new();
+        rationale_hits.clear();
         let mut rationale_sentences = Vec::new();
         if let Some(r) = &item.rationale {
             rationale_sentences = segment(&r.text);
             f.rationale = mentions(r, pack, Some((&rationale_sentences, assess)), &mut hits);
             mark_guideline_restatements(&rationale_sentences, &mut f.rationale, pack, &hits);
-            rationale_hits = std::mem::take(&mut hits);
+            std::mem::swap(&mut rationale_hits, &mut hits);
         }
         if let Some(g) = &item.reviewer_guideline {
             let field = Field::plain(&g.text, g.span);
