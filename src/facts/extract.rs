@@ -118,7 +118,7 @@ pub fn mentions(
     }
     // One assessment per distinct span (a phrase of several concepts is one target).
     let mut assessed: Vec<Option<usize>> = vec![None; hits.len()];
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(hits.len());
     let assessments: Vec<Assessment> = match sentences {
         Some((sentences, assess)) => {
             for (k, h) in hits.iter().enumerate() {
@@ -185,7 +185,8 @@ pub fn extract_for_rules(case: &Case, pack: &Pack) -> CaseFacts {
 }
 
 fn extract_with(case: &Case, pack: &Pack, assess: Assess) -> CaseFacts {
-    let mut hits = Vec::new();
+    // Room for a summary's hits (a few dozen), so the buffer is not grown hit by hit.
+    let mut hits = Vec::with_capacity(128);
     let mut facts = CaseFacts::default();
     // Completed visits in the record (summary, then documents), attributed to services.
     let mut record_counts = Vec::new();
@@ -201,7 +202,7 @@ fn extract_with(case: &Case, pack: &Pack, assess: Assess) -> CaseFacts {
     }
     // The rationale's hits, kept beside `hits` for the item's numbers; the two buffers
     // change places each item instead of a new one growing from empty.
-    let mut rationale_hits = Vec::new();
+    let mut rationale_hits = Vec::with_capacity(128);
     for item in &case.items {
         let request = mentions(&item.request, pack, None, &mut hits);
         let mut f = ItemFacts {

@@ -172,7 +172,8 @@ pub fn find_headings(
     line_keys: &LineKeys,
     wanted: &HeadingKeys,
 ) -> Vec<Heading> {
-    let mut out: Vec<Heading> = Vec::new();
+    // Room for each of the layout's headings.
+    let mut out: Vec<Heading> = Vec::with_capacity(wanted.keys.len());
     let mut i = 0;
     while i < lines.len() {
         match match_at(lines, line_keys, i, wanted, &out) {
@@ -281,7 +282,7 @@ pub fn section_body<'a>(lines: &[Line<'a>], h: &Heading, headings: &[Heading]) -
         .min()
         .unwrap_or(lines.len())
         .max(h.body_line);
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(end.saturating_sub(h.body_line) + 1);
     if let Some((li, at)) = h.inline {
         let line = lines[li];
         let raw = &line.text[at..];
