@@ -410,7 +410,14 @@ fn scan_in_parts<const PARTS: usize>(
     let together = parts[PARTS - 1].len();
     let mut states = [dfa.start; PARTS];
     let mut passed = [Passed::EMPTY; PARTS];
-    let mut later: [Vec<(u16, usize)>; PARTS] = std::array::from_fn(|_| Vec::new());
+    // The first part reports as it goes; the others' buffers are this thread's, taken
+    // for the walk (a nested walk would make its own) and given back cleared.
+    let mut later: [Vec<(u16, usize)>; PARTS] = LATER.with_borrow_mut(|kept| {
+        std::array::from_fn(|j| match j {
+            0 => Vec::new(),
+            _ => kept.get_mut(j - 1).map(std::mem::take).unwrap_or_default(),
+        })
+    });
     for at in (0..together).step_by(STRETCH) {
         let end = (at + STRETCH).min(together);
         for k in at..end {
@@ -450,6 +457,22 @@ fn scan_in_parts<const PARTS: usize>(
             report(state, at);
         }
     }
+    LATER.with_borrow_mut(|kept| {
+        for (j, mut part) in later.into_iter().enumerate().skip(1) {
+            part.clear();
+            if let Some(k) = kept.get_mut(j - 1) {
+                *k = part;
+            }
+        }
+    });
+}
+
+thread_local! {
+    /// The report buffers of [`scan_in_parts`]'s second to fourth parts, kept per thread:
+    /// a letter has a dozen texts walked in parts.
+    static LATER: std::cell::RefCell<[Vec<(u16, usize)>; 3]> = const {
+        std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new()])
+    };
 }
 
 /// The automaton a search uses, and how its string indices map to the set's.
