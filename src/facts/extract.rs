@@ -117,10 +117,12 @@ pub fn mentions(
         pack.matcher.find_formulaic(&field.text, hits);
     }
     // One assessment per distinct span (a phrase of several concepts is one target).
-    let mut assessed: Vec<Option<usize>> = vec![None; hits.len()];
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(hits.len());
+    // Formulaic lines are not assessed: nothing is allocated for them.
+    let mut assessed: Vec<Option<usize>> = Vec::new();
     let assessments: Vec<Assessment> = match sentences {
         Some((sentences, assess)) => {
+            assessed.resize(hits.len(), None);
+            let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(hits.len());
             for (k, h) in hits.iter().enumerate() {
                 if assess == Assess::Read && !pack.status_read[h.concept] {
                     continue;
@@ -139,7 +141,11 @@ pub fn mentions(
     hits.iter()
         .enumerate()
         .map(|(k, h)| {
-            let a = assessed[k].and_then(|r| assessments.get(r));
+            let a = assessed
+                .get(k)
+                .copied()
+                .flatten()
+                .and_then(|r| assessments.get(r));
             Mention {
                 concept: h.concept,
                 span: field.source_span_after(&mut cursor, h.start, h.end),
