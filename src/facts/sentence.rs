@@ -63,9 +63,9 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
 pub fn segment(text: &str) -> Vec<Segment> {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    // Sized for a sentence every 48 bytes (narratives run 80 to 120): a vector grown from
-    // empty is copied at each doubling.
-    let mut cuts: Vec<usize> = Vec::with_capacity(len / 48 + 4);
+    // Sized for a sentence every 48 bytes (narratives run 80 to 120), up to a long
+    // narrative's worth: a vector grown from empty is copied at each doubling.
+    let mut cuts: Vec<usize> = Vec::with_capacity((len / 48 + 4).min(4096));
 
     let mut i = 0;
     while i < len {

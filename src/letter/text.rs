@@ -107,8 +107,9 @@ const RUNNING_MAX_CHARS: usize = 80;
 /// ("Page 2 of 5", "- 3 -") and running headers/footers (a short line that repeats at
 /// page edges, such as the letterhead), which PDF extraction scatters through the text.
 pub fn content_lines(src: &str) -> Vec<Line<'_>> {
-    // Sized for a line every 40 bytes (letters average about 50).
-    let mut out = Vec::with_capacity(src.len() / 40 + 8);
+    // Sized for a line every 40 bytes (letters average about 50), up to a long letter's
+    // worth: a huge file grows its own, so that one without line breaks reserves nothing.
+    let mut out = Vec::with_capacity((src.len() / 40 + 8).min(4096));
     // Page boundaries, as indices into `out`: a line at index `b` starts a new page.
     let mut boundaries = vec![0];
     let bytes = src.as_bytes();
