@@ -108,7 +108,8 @@ const RUNNING_MAX_CHARS: usize = 80;
 /// page edges, such as the letterhead), which PDF extraction scatters through the text.
 pub fn content_lines(src: &str) -> Vec<Line<'_>> {
     // Sized for a line every 40 bytes (letters average about 50), up to a long letter's
-    // worth: a huge file grows its own, so that one without line breaks reserves nothing.
+    // worth: a huge file reserves no more than that, and the vector grows past it only as
+    // lines are found.
     let mut out = Vec::with_capacity((src.len() / 40 + 8).min(4096));
     // Page boundaries, as indices into `out`: a line at index `b` starts a new page.
     let mut boundaries = vec![0];
